@@ -1,0 +1,14 @@
+/** Every process exit code stepbench uses, in one place (DESIGN §7). */
+export const ExitCode = {
+  ok: 0,
+  /** Assertions or gates failed. */
+  failed: 1,
+  /** Bad command line, config or dataset. */
+  usage: 2,
+  /** The run was stopped early: bad key, no balance, error budget spent. */
+  aborted: 3,
+  /** SIGINT / SIGTERM. */
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

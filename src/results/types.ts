@@ -1,0 +1,71 @@
+import type { RowSource } from '../dataset/types.js';
+import type { AttemptError, OutcomeClass, ToolCall, Usage } from '../client/types.js';
+
+/** Schema version of one `results.jsonl` line. */
+export const RESULT_VERSION = 1;
+
+/** One attempt as recorded on the row. Times are ms since the run started. */
+export interface AttemptRecord {
+  attempt: number;
+  outcome: OutcomeClass;
+  status?: number;
+  error?: AttemptError;
+  traceId?: string;
+  sentAt: number;
+  headersAt?: number;
+  firstTokenAt?: number;
+  endAt: number;
+  /** Wait before this attempt (backoff), ms. */
+  waitMs: number;
+}
+
+/**
+ * One line of `results.jsonl`: a finished job. Plain data that metrics, reports, merge and
+ * resume read without reaching back into the client. All durations and times in milliseconds
+ * (floats with µs precision); times are relative to the run's start.
+ */
+export interface JobResult {
+  v: typeof RESULT_VERSION;
+  key: string;
+  index: number;
+  rowId: string;
+  target: string;
+  model: string;
+  repeat: number;
+  source: RowSource;
+  outcome: OutcomeClass;
+  status?: number;
+  error?: AttemptError;
+  traceId?: string;
+  responseId?: string;
+  finishReason?: string;
+  times: {
+    scheduledAt: number;
+    dispatchedAt: number;
+    sentAt: number;
+    headersAt?: number;
+    firstTokenAt?: number;
+    firstAnswerAt?: number;
+    endAt: number;
+  };
+  /** Derived durations (DESIGN §3); absent when the attempt did not get that far. */
+  durations: {
+    ttfb?: number;
+    ttft?: number;
+    ttfa?: number;
+    tpot?: number;
+    e2e: number;
+    latency: number;
+    queue: number;
+  };
+  /** Gaps between consecutive text-bearing chunks, ms. */
+  itl: number[];
+  usage: Usage;
+  output: string;
+  reasoning?: string;
+  toolCalls?: ToolCall[];
+  attempts: AttemptRecord[];
+  tags?: string[];
+  vars?: Record<string, unknown>;
+  expected?: string;
+}
