@@ -7,6 +7,8 @@ export const ExitCode = {
   usage: 2,
   /** The run was stopped early: bad key, no balance, error budget spent. */
   aborted: 3,
+  /** A bug in stepbench (not the user's input): printed with its stack. */
+  internal: 70,
   /** SIGINT / SIGTERM. */
   interrupted: 130,
 } as const;

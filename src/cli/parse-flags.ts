@@ -1,0 +1,36 @@
+import { UserError } from '../errors.js';
+
+/** `--header 'X-Foo: bar'` (repeatable) → header map. */
+export function parseHeaders(values: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const headers: Record<string, string> = {};
+  for (const v of values) {
+    const at = v.indexOf(':');
+    if (at <= 0) throw new UserError(`--header "${v}" must look like "Name: value"`);
+    headers[v.slice(0, at).trim()] = v.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+/** Collects the generation flags the user actually set, under their wire names. */
+export function generationParams(argv: Record<string, unknown>): Record<string, unknown> | undefined {
+  const map: Record<string, string> = {
+    maxTokens: 'max_tokens',
+    temperature: 'temperature',
+    topP: 'top_p',
+    frequencyPenalty: 'frequency_penalty',
+    presencePenalty: 'presence_penalty',
+    seed: 'seed',
+    stop: 'stop',
+    reasoningFormat: 'reasoning_format',
+    reasoningEffort: 'reasoning_effort',
+  };
+  const params: Record<string, unknown> = {};
+  for (const [flag, wire] of Object.entries(map)) {
+    const v = argv[flag];
+    if (v === undefined) continue;
+    if (typeof v === 'number' && Number.isNaN(v)) throw new UserError(`--${wire.replace(/_/g, '-')} must be a number`);
+    params[wire] = v;
+  }
+  return Object.keys(params).length > 0 ? params : undefined;
+}

@@ -1,0 +1,109 @@
+/**
+ * Ground truth: what the mock did, so tests and benchmarks can check a client's measurements.
+ *
+ * Times are `performance.now()` ms in the mock's process; an in-process client shares the clock.
+ * Derived server-side timings a caller can compute from a record:
+ * - server TTFT   = firstTokenAt − receivedAt  (streams only; time to the first text-bearing chunk)
+ * - server TTFB   = headersAt − receivedAt
+ * - server e2e    = endAt − receivedAt
+ */
+export interface MockRequestRecord {
+  /** The `X-Trace-Id` sent with the response. */
+  traceId: string;
+  /** Model from the body; '' when the request never got that far (401, bad JSON). */
+  model: string;
+  stream: boolean;
+  status: number;
+  /** When the request's headers arrived (handler entry). */
+  receivedAt: number;
+  /** When the response headers were written. */
+  headersAt: number;
+  /** When the first chunk with non-empty reasoning or content was written (streams only). */
+  firstTokenAt?: number;
+  /** When the response ended (or the client went away). */
+  endAt: number;
+  promptTokens: number;
+  /** Tokens actually sent, reasoning included. */
+  completionTokens: number;
+  reasoningTokens: number;
+  /** True when the client closed the connection before the response was complete. */
+  clientClosed?: boolean;
+}
+
+export interface MockStatsSnapshot {
+  /** Every request except the mock's own `/_mock/*` routes. */
+  requests: number;
+  /** Responses by HTTP status, e.g. `{"200": 10, "401": 1}`. */
+  byStatus: Record<string, number>;
+  inFlight: number;
+  maxInFlight: number;
+  /** One per `POST /v1/chat/completions`, oldest first; bounded by `maxRecords`. */
+  records: MockRequestRecord[];
+}
+
+/** Live stats; `records` is a fresh array on every read, so keep a reference if you read it often. */
+export interface MockStats extends MockStatsSnapshot {
+  snapshot(): MockStatsSnapshot;
+  reset(): void;
+}
+
+/**
+ * Counters plus a ring buffer of records, so a long bench keeps memory flat and adding a record
+ * stays O(1).
+ */
+export class MockStatsRecorder implements MockStats {
+  requests = 0;
+  byStatus: Record<string, number> = {};
+  inFlight = 0;
+  maxInFlight = 0;
+  private ring: MockRequestRecord[] = [];
+  /** Index of the oldest record once the ring is full. */
+  private head = 0;
+
+  constructor(private readonly maxRecords: number) {}
+
+  get records(): MockRequestRecord[] {
+    return [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
+  }
+
+  requestStarted(): void {
+    this.requests++;
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+  }
+
+  requestEnded(status: number): void {
+    this.inFlight--;
+    const key = String(status);
+    this.byStatus[key] = (this.byStatus[key] ?? 0) + 1;
+  }
+
+  addRecord(record: MockRequestRecord): void {
+    if (this.maxRecords === 0) return;
+    if (this.ring.length < this.maxRecords) {
+      this.ring.push(record);
+      return;
+    }
+    this.ring[this.head] = record;
+    this.head = (this.head + 1) % this.maxRecords;
+  }
+
+  snapshot(): MockStatsSnapshot {
+    return {
+      requests: this.requests,
+      byStatus: { ...this.byStatus },
+      inFlight: this.inFlight,
+      maxInFlight: this.maxInFlight,
+      records: this.records,
+    };
+  }
+
+  /** Clears counts and records; requests still in flight stay counted as in flight. */
+  reset(): void {
+    this.requests = 0;
+    this.byStatus = {};
+    this.maxInFlight = this.inFlight;
+    this.ring = [];
+    this.head = 0;
+  }
+}

@@ -1,0 +1,28 @@
+/** Defaults for targets and runs, in one place. */
+export const STEPFUN_BASE_URL = 'https://api.stepfun.com/v1';
+export const DEFAULT_MODEL = 'step-3.7-flash';
+export const DEFAULT_API_KEY_ENV = 'STEP_API_KEY';
+export const DEFAULT_CONCURRENCY = 8;
+/** Key sent to the built-in mock when the user has none: the mock accepts any non-empty bearer. */
+export const MOCK_API_KEY = 'stepbench-mock-key';
+
+/**
+ * Generation params a user may set per target or per row. Only these are forwarded besides
+ * `model`, `messages` and `stream` — StepFun's defaults differ from OpenAI's (temperature 0.5,
+ * top_p 0.9), so sending values the user never chose would change the answers being measured.
+ */
+export const GENERATION_PARAMS = [
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'frequency_penalty',
+  'presence_penalty',
+  'seed',
+  'response_format',
+  'reasoning_format',
+  'reasoning_effort',
+  'tools',
+  'tool_choice',
+] as const;

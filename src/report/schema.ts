@@ -1,0 +1,78 @@
+import type { BadRow } from '../dataset/types.js';
+import type { EncodedHistograms } from '../metrics/histograms.js';
+import type { TargetSummary } from '../metrics/target-metrics.js';
+import type { Price } from '../plan/types.js';
+
+/**
+ * Version of the `report.json` layout. Bump it on any change that breaks a reader
+ * (renamed/removed fields, changed units); adding a field does not. Documented field by field
+ * in docs/report-schema.md.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_NAME = 'stepbench.report';
+
+export interface ReportRun {
+  id: string;
+  /** ISO 8601. */
+  startedAt: string;
+  endedAt: string;
+  wallMs: number;
+  /** argv, secrets already redacted by the caller. */
+  command: string[];
+  stepbenchVersion: string;
+  /** The effective configuration, secrets redacted. */
+  options: Record<string, unknown>;
+}
+
+export interface ReportEnvironment {
+  node: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  hostname?: string;
+}
+
+export interface ReportDataset {
+  files: string[];
+  rows: number;
+  badRows: BadRow[];
+}
+
+/** How the encoded histograms were recorded, so readers in any language can decode them. */
+export interface HistogramFormat {
+  encoding: 'HdrHistogram V2 compressed, base64';
+  durationUnit: 'us';
+  tokenUnit: 'tokens';
+  significantDigits: 3;
+  lowestDiscernibleValue: 1;
+  bitBucketSize: 64;
+}
+
+export interface ReportTarget {
+  name: string;
+  model: string;
+  baseUrl: string;
+  apiKeyEnv: string;
+  stream: boolean;
+  params: Record<string, unknown>;
+  /** Already redacted by the caller. */
+  headers: Record<string, string>;
+  /** The price the cost was computed with; null when unknown. */
+  price: Price | null;
+  summary: TargetSummary;
+  histograms: EncodedHistograms;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA_NAME;
+  version: typeof REPORT_SCHEMA_VERSION;
+  /** ISO 8601 time the report was built. */
+  generatedAt: string;
+  run: ReportRun;
+  environment: ReportEnvironment;
+  dataset: ReportDataset;
+  histogramFormat: HistogramFormat;
+  targets: ReportTarget[];
+  /** Present only when the run stopped early. */
+  aborted?: { reason: string };
+}

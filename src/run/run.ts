@@ -1,0 +1,82 @@
+import type { BadRowPolicy } from '../dataset/types.js';
+import { UserError } from '../errors.js';
+import type { MockOptions } from '../mock/options.js';
+import { startMockServer } from '../mock/server.js';
+import { type ConfigFile, loadConfigFile } from '../plan/config-file.js';
+import { DEFAULT_CONCURRENCY } from '../plan/defaults.js';
+import { resolveTargets, type TargetFlags } from '../plan/targets.js';
+import { executeRun, type RunEvents, type RunOutcome } from './execute.js';
+
+/** Options of `run()`, the library entry: what the `stepbench run` command line maps onto. */
+export interface RunOptions extends TargetFlags {
+  /** Dataset files (CSV, JSONL, JSON, OpenAI Batch JSONL); may also come from the config file. */
+  datasets?: string[];
+  /** YAML or JSON config file with targets and run settings. */
+  config?: string;
+  concurrency?: number;
+  repeat?: number;
+  requests?: number;
+  onBadRow?: BadRowPolicy;
+  /** Output folder; default `reports/<timestamp>`. */
+  out?: string;
+  /** Start the built-in StepFun-compatible mock in-process and point every target at it. */
+  mock?: boolean | Partial<MockOptions>;
+  /** Environment to read API keys from; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Abort to stop dispatching; in-flight jobs finish and everything is written. */
+  stop?: AbortSignal;
+  /** Command line for the report (caller redacts it). */
+  command?: string[];
+}
+
+function timestampFolder(date: Date): string {
+  return `reports/${date.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)}`;
+}
+
+function positive(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name} must be a whole number ≥ 1 (got ${value})`);
+  return value;
+}
+
+/**
+ * Runs datasets against targets and returns the report. Reads the config file, starts the mock
+ * when asked, resolves targets and keys, then hands over to the pipeline in `executeRun`.
+ */
+export async function run(options: RunOptions, events?: RunEvents): Promise<RunOutcome> {
+  const config: ConfigFile | undefined = options.config ? await loadConfigFile(options.config) : undefined;
+  const datasets = options.datasets && options.datasets.length > 0 ? options.datasets : (config?.run.datasets ?? []);
+  if (datasets.length === 0) throw new UserError('no dataset given: pass one or more files, e.g. stepbench run datasets/smoke.csv');
+  const concurrency = positive('concurrency', options.concurrency ?? config?.run.concurrency) ?? DEFAULT_CONCURRENCY;
+  const repeat = positive('repeat', options.repeat ?? config?.run.repeat) ?? 1;
+  const requests = positive('requests', options.requests ?? config?.run.requests);
+
+  const mock = options.mock
+    ? await startMockServer(typeof options.mock === 'object' ? options.mock : {})
+    : undefined;
+  try {
+    const targets = resolveTargets({
+      ...(config ? { config } : {}),
+      flags: options,
+      env: options.env ?? process.env,
+      ...(mock ? { mockBaseUrl: mock.url } : {}),
+    });
+    return await executeRun(
+      {
+        datasets,
+        targets,
+        concurrency,
+        repeat,
+        ...(requests ? { requests } : {}),
+        onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
+        outDir: options.out ?? config?.run.out ?? timestampFolder(new Date()),
+        command: options.command ?? [],
+        options: { datasets, concurrency, repeat, requests, mock: Boolean(options.mock), config: options.config },
+        ...(options.stop ? { stop: options.stop } : {}),
+      },
+      events,
+    );
+  } finally {
+    await mock?.close();
+  }
+}
