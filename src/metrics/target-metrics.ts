@@ -75,6 +75,8 @@ function emptyTotals(): TokenTotals {
 export class TargetMetrics {
   readonly name: string;
   price: Price | undefined;
+  /** Model of the first result seen (reports normally take it from the target config). */
+  model: string | undefined;
   readonly histograms = new HistogramSet();
   readonly outcomes: OutcomeCounts = emptyOutcomeCounts();
   readonly tokens: TokenTotals = emptyTotals();
@@ -89,6 +91,7 @@ export class TargetMetrics {
   }
 
   add(result: JobResult): void {
+    this.model ??= result.model;
     this.requests++;
     this.outcomes[result.outcome]++;
     if (isSuccess(result.outcome)) this.successes++;
@@ -148,10 +151,12 @@ export class TargetMetrics {
     }
     widenWindow(this.window, other.window);
     this.histograms.merge(other.histograms);
-    if (!this.price) this.price = other.price;
+    this.price ??= other.price;
+    this.model ??= other.model;
   }
 
-  summary(): TargetSummary {
+  /** `price` overrides the one given at construction (a report may know better). */
+  summary(price: Price | undefined = this.price): TargetSummary {
     const h = this.histograms;
     const latency = {} as Record<DurationMetric, Percentiles>;
     for (const metric of DURATION_METRICS) latency[metric] = h.percentiles(metric);
@@ -185,7 +190,7 @@ export class TargetMetrics {
       tokens,
       cost: summarizeCost(
         { promptTokens: t.prompt, completionTokens: t.completion, cachedTokens: t.cached },
-        this.price,
+        price,
       ),
     };
   }

@@ -1,0 +1,44 @@
+import type { Exchange } from './exchange.js';
+import { sendJson } from './exchange.js';
+import { completionId, type ReplyToSend } from './stream-responder.js';
+
+/**
+ * Answers a non-stream request once the whole reply would have been generated (the same schedule
+ * as the stream), as one `application/json` body per wire facts §3.
+ */
+export function jsonReply(ex: Exchange, reply: ReplyToSend): void {
+  let timer: NodeJS.Timeout | undefined;
+  ex.res.once('close', () => clearTimeout(timer));
+  const wait = Math.max(0, ex.record.receivedAt + reply.doneAtMs - performance.now());
+  timer = setTimeout(() => {
+    let content = '';
+    let reasoning = '';
+    let reasoningTokens = 0;
+    let completionTokens = 0;
+    for (const chunk of reply.chunks) {
+      completionTokens += chunk.tokens;
+      if (chunk.kind === 'content') content += chunk.text;
+      else {
+        reasoning += chunk.text;
+        reasoningTokens += chunk.tokens;
+      }
+    }
+    const message: Record<string, string> = { role: 'assistant', content };
+    if (reasoningTokens > 0) message[reply.request.reasoningKey] = reasoning;
+    const body = {
+      id: completionId(),
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: reply.request.model,
+      choices: [{ index: 0, message, finish_reason: reply.finishReason }],
+      usage: {
+        prompt_tokens: reply.promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: reply.promptTokens + completionTokens,
+      },
+    };
+    ex.record.completionTokens = completionTokens;
+    ex.record.reasoningTokens = reasoningTokens;
+    sendJson(ex, 200, JSON.stringify(body));
+  }, wait);
+}

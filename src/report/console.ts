@@ -1,0 +1,109 @@
+import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
+import type { TokenStat } from '../metrics/target-metrics.js';
+import {
+  formatDuration,
+  formatFixed,
+  formatInt,
+  formatMoney,
+  formatMs,
+  formatPercent,
+  formatRate,
+} from './format.js';
+import type { Report, ReportTarget } from './schema.js';
+
+/** Rows of the percentile table, in the order a reader follows a request. */
+const TABLE_METRICS: readonly DurationMetric[] = ['ttft', 'ttfa', 'itl', 'tpot', 'e2e', 'latency', 'queue'];
+const TABLE_COLUMNS: ReadonlyArray<{ title: string; pick: (p: Percentiles) => number | null }> = [
+  { title: 'p50', pick: (p) => p.p50 },
+  { title: 'p90', pick: (p) => p.p90 },
+  { title: 'p95', pick: (p) => p.p95 },
+  { title: 'p99', pick: (p) => p.p99 },
+  { title: 'p99.9', pick: (p) => p.p999 },
+  { title: 'max', pick: (p) => p.max },
+  { title: 'mean', pick: (p) => p.mean },
+];
+const NAME_WIDTH = 9;
+const COUNT_WIDTH = 8;
+const VALUE_WIDTH = 10;
+const RULE_WIDTH = 86;
+
+function percentileTable(target: ReportTarget): string[] {
+  const header =
+    'ms'.padEnd(NAME_WIDTH) +
+    'n'.padStart(COUNT_WIDTH) +
+    TABLE_COLUMNS.map((c) => c.title.padStart(VALUE_WIDTH)).join('');
+  const rows = TABLE_METRICS.map((metric) => {
+    const p = target.summary.latency[metric];
+    return (
+      metric.padEnd(NAME_WIDTH) +
+      formatInt(p.count).padStart(COUNT_WIDTH) +
+      TABLE_COLUMNS.map((c) => formatMs(c.pick(p)).padStart(VALUE_WIDTH)).join('')
+    );
+  });
+  return [header, ...rows];
+}
+
+/** Non-zero outcome classes, largest first (ties keep the canonical order). */
+function outcomeLine(target: ReportTarget): string {
+  const nonZero = Object.entries(target.summary.outcomes).filter(([, n]) => n > 0);
+  nonZero.sort((a, b) => b[1] - a[1]);
+  return nonZero.length === 0 ? 'none' : nonZero.map(([name, n]) => `${name} ${formatInt(n)}`).join(' · ');
+}
+
+function tokenPart(label: string, stat: TokenStat): string {
+  const mean = stat.perRequest.mean;
+  const perRequest = mean === null ? '' : ` (mean ${formatFixed(mean, 1)})`;
+  return `${label} ${formatInt(stat.total)}${perRequest}`;
+}
+
+function tokenLines(target: ReportTarget): string[] {
+  const t = target.summary.tokens;
+  const totals = [`cached ${formatInt(t.cached.total)}`, `total ${formatInt(t.total.total)}`];
+  if (t.reasoning) totals.push(tokenPart('reasoning', t.reasoning));
+  const caveat = t.source.estimated > 0 ? ' (estimated counts are approximate)' : '';
+  return [
+    `tokens      ${tokenPart('prompt', t.prompt)} · ${tokenPart('completion', t.completion)}`,
+    `            ${totals.join(' · ')}`,
+    `counted by  server ${formatInt(t.source.server)} · estimated ${formatInt(t.source.estimated)}${caveat}`,
+  ];
+}
+
+function costLine(target: ReportTarget): string {
+  const cost = target.summary.cost;
+  if (cost.currency === null) return `cost        unknown (no price for model ${target.model || target.name})`;
+  const parts = `input ${formatMoney(cost.input)} · cached ${formatMoney(cost.cachedInput)} · output ${formatMoney(cost.output)}`;
+  return `cost        ${cost.currency} ${formatMoney(cost.total)} (${parts})`;
+}
+
+function targetBlock(target: ReportTarget): string[] {
+  const s = target.summary;
+  const mode = target.stream ? 'stream' : 'no stream';
+  const title = `── ${target.name} (${target.model || '?'}, ${mode}) `;
+  const tp = s.throughput;
+  return [
+    title.padEnd(RULE_WIDTH, '─'),
+    `requests    ${formatInt(s.requests)} · completed ${formatInt(s.completed)} · success ${formatPercent(s.successRate)}`,
+    `outcomes    ${outcomeLine(target)}`,
+    `throughput  ${formatRate(tp.requestsPerSec)} req/s · ${formatRate(tp.outputTokensPerSec)} output tok/s · ` +
+      `${formatRate(tp.totalTokensPerSec)} total tok/s over ${formatDuration(tp.windowMs)}`,
+    '',
+    ...percentileTable(target),
+    '',
+    ...tokenLines(target),
+    costLine(target),
+  ];
+}
+
+/** A compact plain-text summary of a report, one block per target; fits in 100 columns. */
+export function formatSummary(report: Report): string {
+  const { run, dataset } = report;
+  const files = dataset.files.length === 1 ? '1 file' : `${dataset.files.length} files`;
+  const bad = dataset.badRows.length > 0 ? ` (${formatInt(dataset.badRows.length)} bad rows skipped)` : '';
+  const lines = [
+    `stepbench ${run.stepbenchVersion} · run ${run.id} · ${formatDuration(run.wallMs)} wall`,
+    `dataset     ${formatInt(dataset.rows)} rows from ${files}${bad}`,
+  ];
+  if (report.aborted) lines.push(`ABORTED     ${report.aborted.reason}`);
+  for (const target of report.targets) lines.push('', ...targetBlock(target));
+  return `${lines.join('\n')}\n`;
+}
