@@ -65,7 +65,8 @@ function errorCode(error: unknown): string | undefined {
 export function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  let text = typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  let text =
+    typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
   if (error.cause !== undefined && error.cause !== error) text += `; cause: ${errorText(error.cause)}`;
   return text;
 }
@@ -73,7 +74,9 @@ export function errorText(error: unknown): string {
 const RATE_LIMIT_HEADER = /^(retry-after|retry-after-ms|x-ratelimit-.*)$/;
 
 /** The response headers the retry and rate-limit logic may need, lower-cased; undefined if none. */
-export function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> | undefined {
+export function keptHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> | undefined {
   let kept: Record<string, string> | undefined;
   for (const name in headers) {
     const lower = name.toLowerCase();

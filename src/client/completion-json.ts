@@ -11,7 +11,8 @@ function contentText(content: unknown): string {
   if (!Array.isArray(content)) return '';
   let text = '';
   for (const part of content) {
-    if (part && typeof part === 'object' && typeof (part as Json).text === 'string') text += (part as Json).text;
+    if (part && typeof part === 'object' && typeof (part as Json).text === 'string')
+      text += (part as Json).text;
   }
   return text;
 }

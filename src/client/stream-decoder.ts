@@ -68,8 +68,11 @@ export class StreamDecoder {
   end(at: number): DecodedReply {
     if (!this.finished) {
       this.feed(this.utf8.decode(), at);
-      // A last event without its trailing blank line is still an event.
-      if (!this.finished) this.parser.reset({ consume: true });
+      // A last event without its trailing blank line is still an event for us (servers that
+      // close right after the final chunk). `parser.reset({consume: true})` is not enough: it
+      // parses the unterminated line but, per the SSE spec, drops the undispatched event. A
+      // blank line ends both the line and the event; after a complete event it is a no-op.
+      if (!this.finished) this.parser.feed('\n\n');
     }
     return this.result(at);
   }

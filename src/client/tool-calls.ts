@@ -32,7 +32,8 @@ export class ToolCallMerger {
         call = { index, arguments: '' };
         this.calls.set(index, call);
       }
-      if (call.id === undefined && typeof fragment.id === 'string' && fragment.id !== '') call.id = fragment.id;
+      if (call.id === undefined && typeof fragment.id === 'string' && fragment.id !== '')
+        call.id = fragment.id;
       if (call.type === undefined && typeof fragment.type === 'string' && fragment.type !== '') {
         call.type = fragment.type;
       }

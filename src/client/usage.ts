@@ -46,5 +46,10 @@ export function estimateUsage(
   const promptTokens = estimatePromptTokens(messages);
   let completionTokens = estimateTextTokens(text) + estimateTextTokens(reasoning);
   for (const call of toolCalls) completionTokens += estimateTextTokens((call.name ?? '') + call.arguments);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, source: 'estimated' };
+  return {
+    promptTokens,
+    completionTokens,
+    totalTokens: promptTokens + completionTokens,
+    source: 'estimated',
+  };
 }

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { type CsvError, type Info, parse } from 'csv-parse';
 import { countLineBreaks, NewlineIndex } from './newline-index.js';
 import type { RawItem } from './raw-record.js';
@@ -7,7 +7,10 @@ import type { RawItem } from './raw-record.js';
 // A record with the wrong number of fields is one bad row; the parser resynchronises at the next
 // record delimiter. Any other parse error (quoting, mostly) leaves it unable to tell where records
 // start, so the rest of the file cannot be trusted and the error is fatal even when skipping.
-const RECORD_LEVEL_ERRORS = new Set(['CSV_RECORD_INCONSISTENT_COLUMNS', 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH']);
+const RECORD_LEVEL_ERRORS = new Set([
+  'CSV_RECORD_INCONSISTENT_COLUMNS',
+  'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
+]);
 
 /**
  * Streams a CSV file (header row, BOM, CRLF, quoted multi-line fields) as raw records, each with
@@ -46,7 +49,8 @@ export async function* readCsvRecords(file: string): AsyncGenerator<RawItem> {
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       lines.add(chunk);
-      if (!parser.write(chunk)) await once(parser, 'drain');
+      // `once` rejects when the parser emits 'error'; the listener above has recorded it already.
+      if (!parser.write(chunk)) await once(parser, 'drain').catch(() => undefined);
       yield* drain(ready);
       if (failure) break;
     }
@@ -73,7 +77,7 @@ function csvProblem(error: CsvError & Partial<Info> & { record?: unknown }, line
     return {
       kind: 'problem',
       line: endLine - countLineBreaks(fields),
-      reason: `CSV record has ${fields.length} fields but the header has ${headerWidth(error)}`,
+      reason: `CSV record has ${fields.length} fields but the header has ${headerWidth(error as { columns?: unknown })}`,
       fatal: false,
     };
   }

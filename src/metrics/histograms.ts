@@ -105,7 +105,18 @@ export class HistogramSet {
   percentiles(name: MetricName): Percentiles {
     const h = this.histograms.get(name);
     if (!h || h.totalCount === 0) {
-      return { count: 0, min: null, mean: null, p50: null, p90: null, p95: null, p99: null, p999: null, max: null, stddev: null };
+      return {
+        count: 0,
+        min: null,
+        mean: null,
+        p50: null,
+        p90: null,
+        p95: null,
+        p99: null,
+        p999: null,
+        max: null,
+        stddev: null,
+      };
     }
     const scale = isDurationMetric(name) ? 1000 : 1;
     const at = (p: number) => round3(h.getValueAtPercentile(p) / scale);
@@ -130,9 +141,10 @@ export class HistogramSet {
   }
 
   /** Rebuilds a set from `encode()` output (or a report's `histograms`). Unknown names are rejected. */
-  static decode(encoded: Readonly<Record<string, string>>): HistogramSet {
+  static decode(encoded: Readonly<Record<string, string | undefined>>): HistogramSet {
     const set = new HistogramSet();
     for (const [name, base64] of Object.entries(encoded)) {
+      if (base64 === undefined) continue;
       if (!isMetricName(name)) throw new Error(`unknown histogram metric "${name}"`);
       const decoded = hdr.decodeFromCompressedBase64(base64, HDR_CONFIG.bitBucketSize, false);
       // Decoded histograms cannot grow (reference §7.4 gotcha 2): copy into a fresh one.

@@ -24,7 +24,11 @@ const RESPONSE_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
 ]);
 
 /** Outcomes where the user got an answer: the wire worked (a failed assertion is an eval verdict). */
-export const SUCCESS_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>(['ok', 'assertion_failed', 'length']);
+export const SUCCESS_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
+  'ok',
+  'assertion_failed',
+  'length',
+]);
 
 /**
  * Whether `result` got a response from the server (HTTP 2xx and an outcome in

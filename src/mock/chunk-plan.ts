@@ -32,7 +32,8 @@ export function planChunks(
   const group = (kind: PlannedChunk['kind'], tokens: string[]) => {
     for (let i = 0; i < tokens.length; i += timing.tokensPerChunk) {
       const piece = tokens.slice(i, i + timing.tokensPerChunk);
-      if (chunks.length > 0) for (let t = 0; t < piece.length; t++) at += sampleDist(timing.interTokenMs, random);
+      if (chunks.length > 0)
+        for (let t = 0; t < piece.length; t++) at += sampleDist(timing.interTokenMs, random);
       chunks.push({ kind, text: piece.join(''), tokens: piece.length, atMs: at });
     }
   };

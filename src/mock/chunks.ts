@@ -28,7 +28,8 @@ export class ChunkEncoder {
 
   /** A text chunk; `finishReason` set means this is also the final chunk (text carried in it). */
   text(kind: 'reasoning' | 'content', text: string, completionTokens: number, finishReason?: string): string {
-    const delta: Delta = kind === 'content' ? { content: text } : { content: '', [this.s.reasoningKey]: text };
+    const delta: Delta =
+      kind === 'content' ? { content: text } : { content: '', [this.s.reasoningKey]: text };
     return this.chunk(delta, completionTokens, finishReason);
   }
 

@@ -69,8 +69,10 @@ export function parseDist(text: string, what = 'distribution'): Dist {
   const head = parts[0]?.trim().toLowerCase() ?? '';
   let dist: Dist | undefined;
   if (parts.length === 1 && head !== '' && Number.isFinite(Number(head))) dist = Number(head);
-  else if (head === 'uniform' && numbers.length === 2) dist = { kind: 'uniform', min: numbers[0]!, max: numbers[1]! };
-  else if (head === 'normal' && numbers.length === 2) dist = { kind: 'normal', mean: numbers[0]!, sd: numbers[1]! };
+  else if (head === 'uniform' && numbers.length === 2)
+    dist = { kind: 'uniform', min: numbers[0]!, max: numbers[1]! };
+  else if (head === 'normal' && numbers.length === 2)
+    dist = { kind: 'normal', mean: numbers[0]!, sd: numbers[1]! };
   else if ((head === 'exp' || head === 'exponential') && numbers.length === 1)
     dist = { kind: 'exponential', mean: numbers[0]! };
   if (dist === undefined) throw new UserError(`${what}: cannot parse "${text}": ${DIST_SYNTAX}`);

@@ -85,7 +85,13 @@ function resolveQuirks(input: Partial<MockQuirks> | undefined): MockQuirks {
   for (const key of Object.keys(quirks) as (keyof MockQuirks)[]) {
     if (!(key in DEFAULT_MOCK_OPTIONS.quirks)) fail(`quirks.${key}`, 'is unknown', quirks[key]);
   }
-  for (const key of ['crlf', 'noSpaceAfterData', 'keepAliveComments', 'splitWrites', 'finalChunkCarriesText'] as const) {
+  for (const key of [
+    'crlf',
+    'noSpaceAfterData',
+    'keepAliveComments',
+    'splitWrites',
+    'finalChunkCarriesText',
+  ] as const) {
     if (typeof quirks[key] !== 'boolean') fail(`quirks.${key}`, 'must be true or false', quirks[key]);
   }
   if (quirks.usage !== 'cumulative' && quirks.usage !== 'openai')
@@ -115,7 +121,11 @@ export function resolveMockOptions(input: MockOptionsInput = {}): MockOptions {
   if (!isInt(o.port, 0, 65535)) fail('port', 'must be an integer from 0 to 65535', o.port);
   if (o.apiKey !== null && (typeof o.apiKey !== 'string' || o.apiKey === ''))
     fail('apiKey', 'must be a non-empty string or null', o.apiKey);
-  if (!Array.isArray(o.models) || o.models.length === 0 || o.models.some((m) => typeof m !== 'string' || m === ''))
+  if (
+    !Array.isArray(o.models) ||
+    o.models.length === 0 ||
+    o.models.some((m) => typeof m !== 'string' || m === '')
+  )
     fail('models', 'must be a non-empty list of model names', o.models);
   if (typeof o.seed !== 'number' || !Number.isFinite(o.seed)) fail('seed', 'must be a finite number', o.seed);
   for (const key of ['ttftMs', 'interTokenMs'] as const) {

@@ -6,12 +6,15 @@ import { createRandom, hashString, mixSeed, type Random } from './prng.js';
  * purpose: Chinese (3-byte UTF-8), English with leading spaces, punctuation, and a few emoji
  * (4-byte UTF-8, surrogate pairs in JS), so clients meet multi-byte text split across reads.
  */
+const CHINESE =
+  '我们 模型 推理 速度 数据 测试 结果 问题 回答 可以 需要 因为 所以 首先 然后 最后 延迟 吞吐 并发 请求 你好 思考 分析 答案';
+const ENGLISH =
+  'the model answer is fast latency token stream because we measure each request and then result a of to check';
+const PUNCTUATION = ['，', '。', '！', '？', '、', ',', '.', ':', ' -', '\n'];
 const VOCABULARY: readonly string[] = [
-  '我们', '模型', '推理', '速度', '数据', '测试', '结果', '问题', '回答', '可以', '需要', '因为',
-  '所以', '首先', '然后', '最后', '延迟', '吞吐', '并发', '请求', '你好', '思考', '分析', '答案',
-  ' the', ' model', ' answer', ' is', ' fast', ' latency', ' token', ' stream', ' because', ' we',
-  ' measure', ' each', ' request', ' and', ' then', ' result', ' a', ' of', ' to', ' check',
-  '，', '。', '！', '？', '、', ',', '.', ':', ' -', '\n',
+  ...CHINESE.split(' '),
+  ...ENGLISH.split(' ').map((word) => ` ${word}`),
+  ...PUNCTUATION,
 ];
 const EMOJI: readonly string[] = ['😊', '🚀', '✨', '👍', '🤔'];
 /** Roughly one token in this many is an emoji. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ChunkEncoder } from './chunks.js';
 import type { PlannedChunk } from './chunk-plan.js';
+import { ChunkEncoder } from './chunks.js';
 import type { Exchange } from './exchange.js';
 import { SseWriter } from './sse-writer.js';
 import type { ChatRequest } from './validate.js';
@@ -63,7 +63,9 @@ export function streamReply(ex: Exchange, reply: ReplyToSend): void {
     if (chunk.kind === 'reasoning') record.reasoningTokens += chunk.tokens;
     record.completionTokens = completion;
     const carryFinish = last && quirks.finalChunkCarriesText;
-    writer.data(encoder.text(chunk.kind, chunk.text, completion, carryFinish ? reply.finishReason : undefined));
+    writer.data(
+      encoder.text(chunk.kind, chunk.text, completion, carryFinish ? reply.finishReason : undefined),
+    );
     record.firstTokenAt ??= performance.now();
     if (last) finish(carryFinish);
     else schedule(reply.chunks[index + 1]!.atMs, () => sendChunk(index + 1));

@@ -20,7 +20,12 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 const invalid = (message: string): Validated<never> => ({ ok: false, error: paramsInvalid(message) });
 
 /** Checks an optional numeric parameter against StepFun's documented range. */
-function checkRange(body: Record<string, unknown>, name: string, min: number, max: number): string | undefined {
+function checkRange(
+  body: Record<string, unknown>,
+  name: string,
+  min: number,
+  max: number,
+): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
@@ -58,11 +63,17 @@ export function validateChatRequest(bodyText: string, models: readonly string[])
   if (messagesProblem) return invalid(messagesProblem);
 
   const rangeProblem =
-    checkRange(body, 'temperature', 0, 2) ?? checkRange(body, 'top_p', 0, 1) ?? checkRange(body, 'frequency_penalty', 0, 1);
+    checkRange(body, 'temperature', 0, 2) ??
+    checkRange(body, 'top_p', 0, 1) ??
+    checkRange(body, 'frequency_penalty', 0, 1);
   if (rangeProblem) return invalid(rangeProblem);
 
   const maxTokens = body.max_tokens;
-  if (maxTokens !== undefined && maxTokens !== null && !(Number.isInteger(maxTokens) && (maxTokens as number) >= 1))
+  if (
+    maxTokens !== undefined &&
+    maxTokens !== null &&
+    !(Number.isInteger(maxTokens) && (maxTokens as number) >= 1)
+  )
     return invalid(`max_tokens must be an integer >= 1, got ${JSON.stringify(maxTokens)}`);
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean')
     return invalid(`stream must be true or false, got ${JSON.stringify(body.stream)}`);

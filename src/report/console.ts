@@ -70,7 +70,8 @@ function tokenLines(target: ReportTarget): string[] {
 
 function costLine(target: ReportTarget): string {
   const cost = target.summary.cost;
-  if (cost.currency === null) return `cost        unknown (no price for model ${target.model || target.name})`;
+  if (cost.currency === null)
+    return `cost        unknown (no price for model ${target.model || target.name})`;
   const parts = `input ${formatMoney(cost.input)} · cached ${formatMoney(cost.cachedInput)} · output ${formatMoney(cost.output)}`;
   return `cost        ${cost.currency} ${formatMoney(cost.total)} (${parts})`;
 }
@@ -98,7 +99,8 @@ function targetBlock(target: ReportTarget): string[] {
 export function formatSummary(report: Report): string {
   const { run, dataset } = report;
   const files = dataset.files.length === 1 ? '1 file' : `${dataset.files.length} files`;
-  const bad = dataset.badRows.length > 0 ? ` (${formatInt(dataset.badRows.length)} bad rows skipped)` : '';
+  const badCount = dataset.badRows.length;
+  const bad = badCount > 0 ? ` (${formatInt(badCount)} bad row${badCount === 1 ? '' : 's'} skipped)` : '';
   const lines = [
     `stepbench ${run.stepbenchVersion} · run ${run.id} · ${formatDuration(run.wallMs)} wall`,
     `dataset     ${formatInt(dataset.rows)} rows from ${files}${bad}`,

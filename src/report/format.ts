@@ -21,6 +21,7 @@ export function formatFixed(value: number, digits: 0 | 1 | 2 | 3): string {
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '-';
   const abs = Math.abs(ms);
+  if (abs === 0) return '0';
   if (abs < 1) return formatFixed(ms, 3);
   if (abs < 10) return formatFixed(ms, 2);
   if (abs < 1000) return formatFixed(ms, 1);

@@ -87,7 +87,7 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
   const resultsPath = join(options.outDir, 'results.jsonl');
   const reportPath = join(options.outDir, 'report.json');
   const writer = await ResultsWriter.open(resultsPath);
-  const collector = new MetricsCollector();
+  const collector = new MetricsCollector(options.targets);
   const transport = new Transport({ connections: options.concurrency });
 
   // `stop` ends dispatching; `abortInFlight` also cancels requests already on the wire.

@@ -1,0 +1,155 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UserError } from '../errors.js';
+import { type Dist, parseDist } from '../mock/dist.js';
+import { DEFAULT_MOCK_OPTIONS, type MockOptionsInput, type MockQuirks } from '../mock/options.js';
+import { startMockServer } from '../mock/server.js';
+
+/** Flags of `stepbench mock`, as yargs hands them over. Unset ones fall back to DEFAULT_MOCK_OPTIONS. */
+export interface MockArgs {
+  host?: string;
+  port: number;
+  apiKey?: string;
+  model?: string[];
+  seed?: number;
+  ttftMs?: number;
+  interTokenMs?: number;
+  ttftDist?: string;
+  interTokenDist?: string;
+  replyTokens?: number;
+  reasoningTokens?: number;
+  tokensPerChunk?: number;
+  crlf?: boolean;
+  space?: boolean;
+  keepAlive?: boolean;
+  splitWrites?: boolean;
+  usage?: MockQuirks['usage'];
+  finishReasonStyle?: MockQuirks['finishReasonStyle'];
+  finalChunkText?: boolean;
+}
+
+const D = DEFAULT_MOCK_OPTIONS;
+const DEFAULT_CLI_PORT = 8787;
+
+function pickDist(flat: number | undefined, spec: string | undefined, flag: string): Dist | undefined {
+  if (flat !== undefined && spec !== undefined)
+    throw new UserError(`--${flag}-ms and --${flag}-dist both given: use one of them`);
+  if (spec !== undefined) return parseDist(spec, `--${flag}-dist`);
+  return flat;
+}
+
+/** Turns parsed flags into mock options; validation proper happens in resolveMockOptions. */
+export function mockOptionsFromArgs(args: MockArgs): MockOptionsInput {
+  const quirks: Partial<MockQuirks> = {
+    crlf: args.crlf,
+    noSpaceAfterData: args.space === undefined ? undefined : !args.space,
+    keepAliveComments: args.keepAlive,
+    splitWrites: args.splitWrites,
+    usage: args.usage,
+    finishReasonStyle: args.finishReasonStyle,
+    finalChunkCarriesText: args.finalChunkText,
+  };
+  const input: MockOptionsInput = {
+    host: args.host,
+    port: args.port,
+    apiKey: args.apiKey,
+    models: args.model,
+    seed: args.seed,
+    ttftMs: pickDist(args.ttftMs, args.ttftDist, 'ttft'),
+    interTokenMs: pickDist(args.interTokenMs, args.interTokenDist, 'inter-token'),
+    replyTokens: args.replyTokens,
+    reasoningTokens: args.reasoningTokens,
+    tokensPerChunk: args.tokensPerChunk,
+    quirks: Object.fromEntries(Object.entries(quirks).filter(([, v]) => v !== undefined)),
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+export interface RunMockIo {
+  /** Aborting it closes the server and lets `runMock` resolve. */
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** Starts the mock, prints where it listens, and serves until `signal` aborts. */
+export async function runMock(input: MockOptionsInput, io: RunMockIo): Promise<void> {
+  const mock = await startMockServer(input);
+  io.log(`stepbench mock listening on ${mock.url}`);
+  if (!io.signal.aborted) {
+    await new Promise<void>((resolve) =>
+      io.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  }
+  await mock.close();
+}
+
+function builder(yargs: Argv): Argv<MockArgs> {
+  return yargs
+    .option('host', { type: 'string', describe: `Interface to listen on (default ${D.host})` })
+    .option('port', { type: 'number', default: DEFAULT_CLI_PORT, describe: 'Port; 0 picks a free one' })
+    .option('api-key', { type: 'string', describe: 'Require this bearer key (default: any non-empty key)' })
+    .option('model', {
+      type: 'string',
+      array: true,
+      describe: `Models to serve (default ${D.models.join(', ')})`,
+    })
+    .option('seed', { type: 'number', describe: `Seed for replies and delays (default ${D.seed})` })
+    .option('ttft-ms', { type: 'number', describe: `Constant time to first token, ms (default ${D.ttftMs})` })
+    .option('ttft-dist', {
+      type: 'string',
+      describe: 'TTFT distribution: uniform:MIN:MAX, normal:MEAN:SD, exp:MEAN',
+    })
+    .option('inter-token-ms', { type: 'number', describe: `Delay per token, ms (default ${D.interTokenMs})` })
+    .option('inter-token-dist', { type: 'string', describe: 'Per-token delay distribution, as --ttft-dist' })
+    .option('reply-tokens', {
+      type: 'number',
+      describe: `Answer tokens per reply (default ${D.replyTokens})`,
+    })
+    .option('reasoning-tokens', {
+      type: 'number',
+      describe: `Thinking tokens first (default ${D.reasoningTokens})`,
+    })
+    .option('tokens-per-chunk', {
+      type: 'number',
+      describe: `Tokens per SSE chunk (default ${D.tokensPerChunk})`,
+    })
+    .option('crlf', { type: 'boolean', describe: 'Quirk: end SSE lines with CRLF' })
+    .option('space', { type: 'boolean', describe: 'Space after "data:"; --no-space drops it (quirk)' })
+    .option('keep-alive', { type: 'boolean', describe: 'Quirk: ": keep-alive" comments between chunks' })
+    .option('split-writes', { type: 'boolean', describe: 'Quirk: write events in 1-3 byte pieces' })
+    .option('usage', {
+      choices: ['cumulative', 'openai'] as const,
+      describe: 'cumulative: usage on every chunk (StepFun); openai: only with stream_options.include_usage',
+    })
+    .option('finish-reason-style', {
+      choices: ['absent', 'empty', 'null'] as const,
+      describe: 'How non-final chunks spell finish_reason',
+    })
+    .option('final-chunk-text', { type: 'boolean', describe: 'Quirk: last text in the finish_reason chunk' })
+    .example('$0 mock', `Serve on http://127.0.0.1:${DEFAULT_CLI_PORT}/v1 with default timings`)
+    .example('$0 mock --port 0 --ttft-dist normal:300:80 --inter-token-ms 20', 'Slower, jittery first token')
+    .example(
+      '$0 mock --reasoning-tokens 64 --crlf --no-space --split-writes',
+      'A thinking model over a rough wire',
+    )
+    .example('$0 mock --api-key sk-test --usage openai', 'Require a key; OpenAI-style usage chunk');
+}
+
+/** `stepbench mock`: a StepFun-compatible server that runs until SIGINT/SIGTERM. */
+export const mockCommand: CommandModule<object, MockArgs> = {
+  command: 'mock',
+  describe: 'Run the built-in StepFun-compatible mock server',
+  builder,
+  async handler(argv: ArgumentsCamelCase<MockArgs>) {
+    const input = mockOptionsFromArgs(argv);
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await runMock(input, { signal: controller.signal, log: (line) => console.log(line) });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+};

@@ -1,0 +1,44 @@
+import { createReadStream } from 'node:fs';
+import { JsonArraySplitter, JsonArrayStructureError } from './json-array-splitter.js';
+import { parseJsonText } from './json-text.js';
+import type { RawItem } from './raw-record.js';
+
+/** Streams the rows of a `.json` file holding one array of row objects. */
+export async function* readJsonArrayRecords(file: string): AsyncGenerator<RawItem> {
+  const splitter = new JsonArraySplitter();
+  const input = createReadStream(file, { encoding: 'utf8' });
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      for (const element of splitter.push(chunk)) yield elementToItem(element.text, element.line);
+    }
+    splitter.end();
+  } catch (error) {
+    if (!(error instanceof JsonArrayStructureError)) throw error;
+    yield { kind: 'problem', line: error.line, reason: error.message, fatal: true };
+  } finally {
+    input.destroy();
+  }
+}
+
+function elementToItem(text: string, line: number): RawItem {
+  if (text === '') {
+    return {
+      kind: 'problem',
+      line,
+      reason: 'empty array element (a stray or trailing comma?)',
+      fatal: false,
+    };
+  }
+  const parsed = parseJsonText(text, line);
+  if (!parsed.ok) return { kind: 'problem', line, reason: parsed.reason, fatal: false };
+  return objectRecord(parsed.value, line, 'array element');
+}
+
+/** A parsed JSON value as a row record, or a problem if it is not an object. */
+export function objectRecord(value: unknown, line: number, what: string): RawItem {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return { kind: 'problem', line, reason: `${what} must be a JSON object, got ${got}`, fatal: false };
+  }
+  return { kind: 'record', line, origin: 'json', fields: value as Record<string, unknown> };
+}

@@ -1,0 +1,77 @@
+import { stat } from 'node:fs/promises';
+import { DatasetError, UserError } from '../errors.js';
+import { buildRow } from './build-row.js';
+import { readCsvRecords } from './csv-records.js';
+import { type DatasetFormat, detectFormat } from './format.js';
+import { readJsonArrayRecords } from './json-records.js';
+import { readJsonlRecords } from './jsonl-records.js';
+import type { RawItem } from './raw-record.js';
+import { RowIdRegistry, rowContentHash } from './row-id.js';
+import { RowProblem } from './row-problem.js';
+import type { BadRowPolicy, DatasetItem } from './types.js';
+
+export { type DatasetFormat, detectFormat } from './format.js';
+export { canonicalJson, rowContentHash } from './row-id.js';
+
+export interface ReadDatasetOptions {
+  /** `fail` (default): the first malformed row throws `DatasetError`. `skip`: it is yielded as `bad`. */
+  onBadRow: BadRowPolicy;
+  /** Overrides detection from the extension (`batch` reads a JSONL file as Batch-API input). */
+  format?: DatasetFormat;
+}
+
+/**
+ * Streams a dataset file as validated rows, in file order, in constant memory (apart from the ids
+ * kept to catch duplicates). Problems that leave the rest of the file unreadable (broken CSV
+ * quoting, a JSON file that is not an array) throw `DatasetError` even when skipping bad rows.
+ */
+export async function* readDataset(
+  file: string,
+  options: Partial<ReadDatasetOptions> = {},
+): AsyncGenerator<DatasetItem> {
+  const policy = options.onBadRow ?? 'fail';
+  await assertReadableFile(file);
+  const format = options.format ?? detectFormat(file);
+  const ids = new RowIdRegistry();
+  for await (const raw of rawItems(file, format)) {
+    if (raw.kind === 'problem') {
+      if (raw.fatal || policy === 'fail') throw new DatasetError(file, raw.line, raw.reason);
+      yield { kind: 'bad', bad: { file, line: raw.line, reason: raw.reason } };
+      continue;
+    }
+    try {
+      const { explicitId, ...built } = buildRow(raw.fields, raw.origin);
+      const id = ids.assign(explicitId, () => rowContentHash(built.messages, built.params), raw.line);
+      yield { kind: 'row', row: { id, source: { file, line: raw.line }, ...built } };
+    } catch (error) {
+      if (!(error instanceof RowProblem)) throw error;
+      if (policy === 'fail') throw new DatasetError(file, raw.line, error.message);
+      yield { kind: 'bad', bad: { file, line: raw.line, reason: error.message } };
+    }
+  }
+}
+
+function rawItems(file: string, format: DatasetFormat): AsyncGenerator<RawItem> {
+  switch (format) {
+    case 'csv':
+      return readCsvRecords(file);
+    case 'json':
+      return readJsonArrayRecords(file);
+    case 'jsonl':
+      return readJsonlRecords(file, false);
+    case 'batch':
+      return readJsonlRecords(file, true);
+  }
+}
+
+async function assertReadableFile(file: string): Promise<void> {
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new UserError(`dataset ${file} is a directory, not a file`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`dataset not found: ${file}`);
+    throw new UserError(`cannot read dataset ${file}: ${code ?? String(error)}`);
+  }
+}

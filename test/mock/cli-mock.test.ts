@@ -1,0 +1,125 @@
+import { describe, expect, test } from 'vitest';
+import yargs from 'yargs';
+import { type MockArgs, mockCommand, mockOptionsFromArgs, runMock } from '../../src/cli/mock.js';
+import { UserError } from '../../src/errors.js';
+import { resolveMockOptions } from '../../src/mock/options.js';
+
+/** Parses a command line the way `stepbench mock …` would, without running the server. */
+async function parseFlags(argv: string[]): Promise<MockArgs> {
+  let captured: MockArgs | undefined;
+  await yargs(['mock', ...argv])
+    .command({ ...mockCommand, handler: (args) => void (captured = args) })
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new Error(message);
+    })
+    .parseAsync();
+  if (!captured) throw new Error('handler did not run');
+  return captured;
+}
+
+describe('stepbench mock flags', () => {
+  test('defaults: port 8787, everything else from DEFAULT_MOCK_OPTIONS', async () => {
+    const input = mockOptionsFromArgs(await parseFlags([]));
+    expect(input).toEqual({ port: 8787, quirks: {} });
+    expect(resolveMockOptions(input).ttftMs).toBe(20);
+  });
+
+  test('every flag maps onto an option', async () => {
+    const args = await parseFlags([
+      '--host=0.0.0.0',
+      '--port=0',
+      '--api-key=sk-x',
+      '--model=a',
+      '--model=b',
+      '--seed=5',
+      '--ttft-dist=normal:300:80',
+      '--inter-token-ms=12',
+      '--reply-tokens=7',
+      '--reasoning-tokens=3',
+      '--tokens-per-chunk=2',
+      '--crlf',
+      '--no-space',
+      '--keep-alive',
+      '--split-writes',
+      '--usage=openai',
+      '--finish-reason-style=null',
+      '--final-chunk-text',
+    ]);
+    expect(resolveMockOptions(mockOptionsFromArgs(args))).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      apiKey: 'sk-x',
+      models: ['a', 'b'],
+      seed: 5,
+      ttftMs: { kind: 'normal', mean: 300, sd: 80 },
+      interTokenMs: 12,
+      replyTokens: 7,
+      reasoningTokens: 3,
+      tokensPerChunk: 2,
+      maxRecords: 100_000,
+      quirks: {
+        crlf: true,
+        noSpaceAfterData: true,
+        keepAliveComments: true,
+        splitWrites: true,
+        usage: 'openai',
+        finishReasonStyle: 'null',
+        finalChunkCarriesText: true,
+      },
+    });
+  });
+
+  test('a flat delay and a distribution for the same delay conflict', async () => {
+    const args = await parseFlags(['--ttft-ms=5', '--ttft-dist=exp:5']);
+    expect(() => mockOptionsFromArgs(args)).toThrow(UserError);
+    expect(() => mockOptionsFromArgs(args)).toThrow(/--ttft-ms/);
+  });
+
+  test('a bad distribution names its flag', async () => {
+    const args = await parseFlags(['--inter-token-dist=gauss:1']);
+    expect(() => mockOptionsFromArgs(args)).toThrow(/--inter-token-dist/);
+  });
+
+  test('help lists the examples', async () => {
+    const help = await new Promise<string>((resolve) => {
+      yargs(['mock', '--help'])
+        .command(mockCommand)
+        .exitProcess(false)
+        .parse(['mock', '--help'], {}, (_error, _argv, output) => resolve(output));
+    });
+    expect(help).toContain('--split-writes');
+    expect(help).toContain('Examples:');
+    expect(help).toContain('normal:300:80');
+    expect(help).toContain('--no-space');
+  });
+});
+
+describe('runMock', () => {
+  test('prints the listening line, serves, and closes when the signal aborts', async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const running = runMock(
+      { port: 0, ttftMs: 0, interTokenMs: 0 },
+      {
+        signal: controller.signal,
+        log: (line) => {
+          lines.push(line);
+          listening();
+        },
+      },
+    );
+    await ready;
+    expect(lines).toHaveLength(1);
+    const url = /^stepbench mock listening on (http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(lines[0]!)?.[1];
+    expect(url).toBeDefined();
+    const models = await fetch(`${url}/models`, { headers: { authorization: 'Bearer k' } });
+    expect(models.status).toBe(200);
+    controller.abort();
+    await running;
+    await expect(fetch(`${url}/models`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,49 @@
+import { expect, test } from 'vitest';
+import { type MockRequestRecord, MockStatsRecorder } from '../../src/mock/stats.js';
+
+const record = (n: number): MockRequestRecord => ({
+  traceId: `t${n}`,
+  model: 'm',
+  stream: true,
+  status: 200,
+  receivedAt: n,
+  headersAt: n,
+  endAt: n + 1,
+  promptTokens: 1,
+  completionTokens: 2,
+  reasoningTokens: 0,
+});
+
+test('the ring keeps the newest records in arrival order', () => {
+  const stats = new MockStatsRecorder(3);
+  for (let n = 0; n < 7; n++) stats.addRecord(record(n));
+  expect(stats.records.map((r) => r.traceId)).toEqual(['t4', 't5', 't6']);
+});
+
+test('in-flight counting, max, status counts and reset', () => {
+  const stats = new MockStatsRecorder(10);
+  stats.requestStarted();
+  stats.requestStarted();
+  stats.requestEnded(200);
+  stats.requestStarted();
+  stats.requestEnded(429);
+  expect(stats.snapshot()).toMatchObject({
+    requests: 3,
+    inFlight: 1,
+    maxInFlight: 2,
+    byStatus: { '200': 1, '429': 1 },
+  });
+  stats.addRecord(record(1));
+  stats.reset();
+  expect(stats.snapshot()).toEqual({ requests: 0, byStatus: {}, inFlight: 1, maxInFlight: 1, records: [] });
+  stats.requestEnded(200);
+  expect(stats.inFlight).toBe(0);
+});
+
+test('maxRecords 0 keeps no records but still counts', () => {
+  const stats = new MockStatsRecorder(0);
+  stats.addRecord(record(1));
+  stats.requestStarted();
+  expect(stats.records).toEqual([]);
+  expect(stats.requests).toBe(1);
+});

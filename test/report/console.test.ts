@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { MetricsCollector } from '../../src/metrics/collector.js';
+import { formatSummary } from '../../src/report/console.js';
+import { buildReport } from '../../src/report/json.js';
+import { sampleReportInput } from './report-fixture.js';
+
+describe('formatSummary', () => {
+  const text = formatSummary(buildReport(sampleReportInput()));
+  const lines = text.split('\n');
+
+  it('names the run and every target', () => {
+    expect(text).toContain('run run-20250101-abc');
+    expect(text).toContain('step-3.5-flash (step-3.5-flash, stream)');
+    expect(text).toContain('local-vllm (qwen3-8b, no stream)');
+    expect(text).toContain('1 bad row skipped');
+  });
+
+  it('prints a percentile table with the agreed columns and rows', () => {
+    const header = lines.find((l) => l.startsWith('ms '));
+    expect(header).toBeDefined();
+    expect(header!.trim().split(/\s+/)).toEqual([
+      'ms',
+      'n',
+      'p50',
+      'p90',
+      'p95',
+      'p99',
+      'p99.9',
+      'max',
+      'mean',
+    ]);
+    for (const metric of ['ttft', 'ttfa', 'itl', 'tpot', 'e2e', 'latency', 'queue']) {
+      expect(lines.some((l) => l.startsWith(`${metric} `))).toBe(true);
+    }
+    // ttft of the first target: 51 responses (50 ok + 1 length), values around 120–270 ms.
+    const ttft = lines
+      .find((l) => l.startsWith('ttft '))!
+      .trim()
+      .split(/\s+/);
+    expect(ttft[1]).toBe('51');
+    const p50 = Number(ttft[2]);
+    expect(p50).toBeGreaterThan(150);
+    expect(p50).toBeLessThan(250);
+  });
+
+  it('lists only non-zero outcome classes', () => {
+    const outcomes = lines.find((l) => l.startsWith('outcomes'))!;
+    expect(outcomes).toContain('ok 50');
+    expect(outcomes).toContain('rate_limited 1');
+    expect(outcomes).toContain('length 1');
+    expect(outcomes).not.toContain('network');
+    expect(outcomes).not.toContain(' 0');
+  });
+
+  it('shows tokens, token sources and cost, and says when a cost is unknown', () => {
+    expect(text).toMatch(/cost\s+CNY \d+\.\d{4}/);
+    expect(text).toContain('unknown (no price for model qwen3-8b)');
+    expect(text).toContain('estimated 5 (estimated counts are approximate)');
+    expect(text).toMatch(/reasoning 150 \(mean 30\.0\)/);
+  });
+
+  it('fits in 100 columns and never prints NaN, undefined or Infinity', () => {
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    expect(text).not.toMatch(/NaN|undefined|Infinity|null/);
+  });
+
+  it('prints dashes, not zeros, for a target without results', () => {
+    const input = sampleReportInput();
+    const empty = formatSummary(
+      buildReport({ ...input, collector: new MetricsCollector(), aborted: { reason: 'no balance (402)' } }),
+    );
+    expect(empty).toContain('ABORTED     no balance (402)');
+    const ttft = empty.split('\n').find((l) => l.startsWith('ttft '))!;
+    expect(ttft.trim().split(/\s+/)).toEqual(['ttft', '0', '-', '-', '-', '-', '-', '-', '-']);
+    expect(empty).toContain('outcomes    none');
+    expect(empty).toContain('- req/s');
+    expect(empty).not.toMatch(/NaN|undefined|Infinity|null/);
+  });
+});
