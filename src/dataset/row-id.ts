@@ -12,14 +12,20 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
+const HASH_PREFIX = Buffer.from('h_', 'latin1');
+
 /**
  * The id of a row without an `id` column: `h_` + the first 16 hex digits of the SHA-256 of what
  * is sent (messages and params). Independent of line numbers and machines, so resume and baseline
  * comparison find the same row again after rows are added or moved.
  */
 export function rowContentHash(messages: readonly ChatMessage[], params: Record<string, unknown>): string {
-  const digest = createHash('sha256').update(canonicalJson({ messages, params })).digest('hex');
-  return `h_${digest.slice(0, 16)}`;
+  const digest = createHash('sha256').update(canonicalJson({ messages, params })).digest();
+  // Built from bytes rather than `hex.slice()`: V8 would keep a slice's 64-character parent
+  // string alive, and the reader remembers every id to catch duplicates.
+  return Buffer.concat([HASH_PREFIX, Buffer.from(digest.subarray(0, 8).toString('hex'), 'latin1')]).toString(
+    'latin1',
+  );
 }
 
 /**

@@ -79,14 +79,16 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
     openResponses.set(res, new Promise<void>((resolve) => (closed = resolve)));
     res.once('close', () => {
       const endAt = performance.now();
-      stats.requestEnded(res.statusCode);
+      // 0 = the client left before any response was written (statusCode would claim 200).
+      const status = res.headersSent ? res.statusCode : 0;
+      stats.requestEnded(status);
       if (route?.recorded) {
         const clientClosed = !res.writableFinished;
         stats.addRecord({
           ...ex.record,
           // A client that left before any headers: say so rather than leave NaN.
           headersAt: Number.isNaN(ex.record.headersAt) ? endAt : ex.record.headersAt,
-          status: res.statusCode,
+          status,
           endAt,
           ...(clientClosed ? { clientClosed } : {}),
         });

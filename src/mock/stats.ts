@@ -13,6 +13,7 @@ export interface MockRequestRecord {
   /** Model from the body; '' when the request never got that far (401, bad JSON). */
   model: string;
   stream: boolean;
+  /** HTTP status sent; 0 when the client went away before any response was written. */
   status: number;
   /** When the request's headers arrived (handler entry). */
   receivedAt: number;
@@ -33,7 +34,7 @@ export interface MockRequestRecord {
 export interface MockStatsSnapshot {
   /** Every request except the mock's own `/_mock/*` routes. */
   requests: number;
-  /** Responses by HTTP status, e.g. `{"200": 10, "401": 1}`. */
+  /** Responses by HTTP status, e.g. `{"200": 10, "401": 1}`; `"0"` counts clients gone before any response. */
   byStatus: Record<string, number>;
   inFlight: number;
   maxInFlight: number;

@@ -121,18 +121,21 @@ describe('sendCompletion against a loopback server', () => {
 
   it('reuses one keep-alive connection across requests, also after an error status', async () => {
     let calls = 0;
-    const { server, transport } = await setup((_req, res) => {
+    const { server, transport } = await setup(async (_req, res) => {
       calls++;
       if (calls === 2) {
         jsonError(res, 429, { error: { message: 'slow down', type: 'rate_limit_exceeded' } });
         return;
       }
       sseHeaders(res);
-      res.end(recordingText());
+      res.write(recordingText());
+      // The response ends a moment after [DONE], as real servers' do.
+      await tick(5);
+      res.end();
     }, 1);
-    // One connection in the pool: a body left unconsumed would either hang the next request or
-    // make undici drop the socket and open a second one. (With more connections the pool may
-    // legitimately open another before the first is handed back.)
+    // One connection in the pool, so the count is deterministic (with more, the pool may open a
+    // second socket before the first is handed back). A body cut short (e.g. breaking out of the
+    // read loop at [DONE]) would make undici drop the socket and open another one.
     const t = target(server.origin);
     const outcomes = [];
     for (let i = 0; i < 3; i++) outcomes.push((await sendCompletion(transport, t, messages, {})).outcome);
@@ -260,9 +263,20 @@ describe('sendCompletion against a loopback server', () => {
       // then stalls
     });
     const idle = new AbortController();
-    const stalled = sendCompletion(transport, target(server.origin), messages, {}, { signal: idle.signal });
-    await tick(50);
-    idle.abort({ kind: 'timeout', phase: 'idle' });
+    // Abort right after the first body read was stamped (clock calls: sentAt, headersAt, read 1),
+    // so the partial text is there however slow the machine is.
+    let clockCalls = 0;
+    const now = () => {
+      if (++clockCalls === 3) setTimeout(() => idle.abort({ kind: 'timeout', phase: 'idle' }), 0);
+      return performance.now();
+    };
+    const stalled = sendCompletion(
+      transport,
+      target(server.origin),
+      messages,
+      {},
+      { signal: idle.signal, now },
+    );
     const result = await stalled;
     expect(result.outcome).toBe('timeout_idle');
     expect(result.text).toBe('半');
@@ -375,6 +389,29 @@ describe('sendCompletion against a loopback server', () => {
     expect(result.times.headersAt).toBe(1001);
     expect(result.times.endAt).toBeLessThan(clock);
     expect(result.times.firstTokenAt).toBeGreaterThan(1001);
+  });
+  it('never puts the API key in any result, whatever the server echoes', async () => {
+    let calls = 0;
+    const { server, transport } = await setup((req, res) => {
+      calls++;
+      const auth = req.headers.authorization ?? '';
+      if (calls === 1) {
+        sseHeaders(res);
+        res.end(recordingText());
+      } else if (calls === 2) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`proxy error for request with headers authorization: ${auth}`);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`data: {"error":{"message":"bad key ${auth.slice(7)}","type":"${auth.slice(7)}"}}\n\n`);
+      }
+    });
+    const t = target(server.origin);
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await sendCompletion(transport, t, messages, {}));
+    expect(results.map((r) => r.outcome)).toEqual(['ok', 'http_5xx', 'stream_error']);
+    expect(results[1]?.error?.message).toContain('proxy error');
+    for (const result of results) expect(JSON.stringify(result)).not.toContain(API_KEY);
   });
 });
 

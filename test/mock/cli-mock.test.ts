@@ -8,7 +8,12 @@ import { resolveMockOptions } from '../../src/mock/options.js';
 async function parseFlags(argv: string[]): Promise<MockArgs> {
   let captured: MockArgs | undefined;
   await yargs(['mock', ...argv])
-    .command({ ...mockCommand, handler: (args) => void (captured = args) })
+    .command({
+      ...mockCommand,
+      handler: (args) => {
+        captured = args;
+      },
+    })
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MockServer } from '../../src/mock/index.js';
 import { postChat, startTestMock, withMock } from '../helpers/mock.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests poke into response bodies of known shape.
+type Loose = any;
+const readJson = async (response: Response): Promise<Loose> => response.json();
+
 const chat = { model: 'step-3.7-flash', messages: [{ role: 'user', content: 'hi' }] };
 
 describe('errors and routes', () => {
@@ -54,21 +58,21 @@ describe('errors and routes', () => {
       body: '{"model":',
     });
     expect(r.status).toBe(400);
-    expect((await r.json()).error.type).toBe('request_params_invalid');
+    expect((await readJson(r)).error.type).toBe('request_params_invalid');
   });
 
   test('unknown routes get a 404 with the StepFun error shape', async () => {
     const r = await fetch(`${mock.url}/nope`, { headers: { authorization: 'Bearer sk-right' } });
     expect(r.status).toBe(404);
     expect(r.headers.get('x-trace-id')).toBeTruthy();
-    const body = await r.json();
+    const body = await readJson(r);
     expect(typeof body.error.message).toBe('string');
     expect(typeof body.error.type).toBe('string');
   });
 
   test('models list and single model', async () => {
     const headers = { authorization: 'Bearer sk-right' };
-    const list = await (await fetch(`${mock.url}/models`, { headers })).json();
+    const list = await readJson(await fetch(`${mock.url}/models`, { headers }));
     expect(list.object).toBe('list');
     expect(list.data.map((m: { id: string }) => m.id)).toEqual([
       'step-3.7-flash',
@@ -83,10 +87,10 @@ describe('errors and routes', () => {
       owned_by: 'stepai',
     });
     const one = await fetch(`${mock.url}/models/step-3.5-flash`, { headers });
-    expect((await one.json()).id).toBe('step-3.5-flash');
+    expect((await readJson(one)).id).toBe('step-3.5-flash');
     const missing = await fetch(`${mock.url}/models/step-0`, { headers });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.message).toContain('step-0');
+    expect((await readJson(missing)).error.message).toContain('step-0');
   });
 
   test('token count and account routes', async () => {
@@ -96,8 +100,8 @@ describe('errors and routes', () => {
       headers,
       body: JSON.stringify(chat),
     });
-    expect((await count.json()).data.total_tokens).toBeGreaterThan(0);
-    const account = await (await fetch(`${mock.url}/accounts`, { headers })).json();
+    expect((await readJson(count)).data.total_tokens).toBeGreaterThan(0);
+    const account = await readJson(await fetch(`${mock.url}/accounts`, { headers }));
     expect(account.object).toBe('account');
   });
 
@@ -151,11 +155,11 @@ describe('ground truth', () => {
     await withMock({ ttftMs: 0, interTokenMs: 0 }, async (mock) => {
       await postChat(mock, { body: chat });
       const base = mock.url.replace(/\/v1$/, '');
-      const snapshot = await (await fetch(`${base}/_mock/stats?reset=1`)).json();
+      const snapshot = await readJson(await fetch(`${base}/_mock/stats?reset=1`));
       expect(snapshot.requests).toBe(1);
       expect(snapshot.records).toHaveLength(1);
       expect(snapshot.records[0].status).toBe(200);
-      const after = await (await fetch(`${base}/_mock/stats`)).json();
+      const after = await readJson(await fetch(`${base}/_mock/stats`));
       expect(after.requests).toBe(0);
       expect(after.records).toEqual([]);
     });
@@ -186,6 +190,42 @@ describe('ground truth', () => {
     for (const b of bodies) expect(b).not.toContain('[DONE]');
     expect(mock.stats.inFlight).toBe(0);
     expect(mock.stats.records.every((r) => r.clientClosed)).toBe(true);
+  });
+
+  test('a client that leaves mid-stream is recorded as clientClosed with what was sent', async () => {
+    await withMock({ ttftMs: 0, interTokenMs: 20, replyTokens: 500 }, async (mock) => {
+      const controller = new AbortController();
+      const response = await fetch(`${mock.url}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: JSON.stringify({ ...chat, stream: true }),
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort();
+      while (mock.stats.records.length === 0) await new Promise((r) => setTimeout(r, 5));
+      const record = mock.stats.records[0]!;
+      expect(record.status).toBe(200);
+      expect(record.clientClosed).toBe(true);
+      expect(record.completionTokens).toBeLessThan(500);
+      expect(mock.stats.inFlight).toBe(0);
+    });
+  });
+
+  test('a client that leaves before any response is counted under status 0', async () => {
+    const { connect } = await import('node:net');
+    await withMock({}, async (mock) => {
+      const socket = connect(mock.port, '127.0.0.1');
+      socket.write(
+        'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: 100\r\n\r\n{"mo',
+      );
+      while (mock.stats.inFlight === 0) await new Promise((r) => setTimeout(r, 5));
+      socket.destroy();
+      while (mock.stats.records.length === 0) await new Promise((r) => setTimeout(r, 5));
+      expect(mock.stats.byStatus).toEqual({ '0': 1 });
+      expect(mock.stats.records[0]).toMatchObject({ status: 0, clientClosed: true, model: '' });
+    });
   });
 
   test('sustains a thousand concurrent slow streams', async () => {
