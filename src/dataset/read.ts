@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { DatasetError, UserError } from '../errors.js';
 import { buildRow } from './build-row.js';
 import { readCsvRecords } from './csv-records.js';
@@ -68,6 +69,7 @@ async function assertReadableFile(file: string): Promise<void> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new UserError(`dataset ${file} is a directory, not a file`);
+    await access(file, constants.R_OK); // a permission problem is reported here, not mid-stream
   } catch (error) {
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

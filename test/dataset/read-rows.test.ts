@@ -140,3 +140,13 @@ describe('readDataset files', () => {
     expect(seen).toEqual(['r0', 'r1', 'r2']);
   });
 });
+
+describe('readDataset on a directory', () => {
+  it('says the path is a directory', async () => {
+    const { dirname } = await import('node:path');
+    const dir = dirname(tempFile('x.csv', 'prompt\nx\n'));
+    const error = await rejection(readAll(dir, { format: 'csv' }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(`dataset ${dir} is a directory, not a file`);
+  });
+});

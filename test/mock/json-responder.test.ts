@@ -14,8 +14,8 @@ test('non-stream answers after TTFT plus the inter-token time, as application/js
     expect(body.choices[0].message).toEqual({ role: 'assistant', content: expect.any(String) });
     expect(body.usage.completion_tokens).toBe(11);
     const record = mock.stats.records[0]!;
-    // 40 ms TTFT + 10 gaps of 4 ms; timers never fire early (allow 1 ms of clock rounding).
-    expect(record.headersAt - record.receivedAt).toBeGreaterThanOrEqual(79);
+    // 40 ms TTFT + 10 gaps of 4 ms; Node timers can fire up to ~1 ms early, so allow a few ms.
+    expect(record.headersAt - record.receivedAt).toBeGreaterThanOrEqual(75);
     expect(record.firstTokenAt).toBeUndefined();
     expect(record.stream).toBe(false);
   });
