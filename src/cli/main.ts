@@ -11,7 +11,9 @@ import { runCommand } from './run.js';
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName('stepbench')
-    .usage('$0 <command> [options]\n\nBenchmark and regression-test StepFun and other OpenAI-compatible chat APIs.')
+    .usage(
+      '$0 <command> [options]\n\nBenchmark and regression-test StepFun and other OpenAI-compatible chat APIs.',
+    )
     .command(runCommand)
     .command(mockCommand)
     .demandCommand(1, 'Pick a command: run or mock (stepbench <command> --help for its options)')
@@ -34,6 +36,8 @@ main().catch((err: unknown) => {
     return;
   }
   // Not the user's fault: keep the stack, it is what a bug report needs.
-  process.stderr.write(`stepbench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `stepbench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = ExitCode.internal;
 });

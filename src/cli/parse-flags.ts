@@ -29,7 +29,8 @@ export function generationParams(argv: Record<string, unknown>): Record<string, 
   for (const [flag, wire] of Object.entries(map)) {
     const v = argv[flag];
     if (v === undefined) continue;
-    if (typeof v === 'number' && Number.isNaN(v)) throw new UserError(`--${wire.replace(/_/g, '-')} must be a number`);
+    if (typeof v === 'number' && Number.isNaN(v))
+      throw new UserError(`--${wire.replace(/_/g, '-')} must be a number`);
     params[wire] = v;
   }
   return Object.keys(params).length > 0 ? params : undefined;

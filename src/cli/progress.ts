@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { ProgressSnapshot } from '../run/execute.js';
 
-const ms = (v: number | null): string => (v === null ? '–' : v < 10 ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`);
+const ms = (v: number | null): string =>
+  v === null ? '–' : v < 10 ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`;
 
 export function describeProgress(s: ProgressSnapshot): string {
   const rate = s.elapsedMs > 0 ? (s.done / s.elapsedMs) * 1000 : 0;
@@ -43,7 +44,10 @@ export class Progress {
       this.bar.start(Math.max(first.total, 1), 0, { status: describeProgress(first) });
       this.timer = setInterval(() => this.redraw(), 250);
     } else {
-      this.timer = setInterval(() => this.stream.write(`[stepbench] ${describeProgress(snapshot())}\n`), this.plainEveryMs);
+      this.timer = setInterval(
+        () => this.stream.write(`[stepbench] ${describeProgress(snapshot())}\n`),
+        this.plainEveryMs,
+      );
     }
     this.timer.unref();
   }

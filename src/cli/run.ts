@@ -29,19 +29,47 @@ interface RunArgs {
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <datasets..>',
-  describe: 'Send every row of one or more datasets to one or more models and report latency, tokens and cost',
+  describe:
+    'Send every row of one or more datasets to one or more models and report latency, tokens and cost',
   builder: (y: Argv) =>
     y
-      .positional('datasets', { type: 'string', array: true, describe: 'CSV, JSONL, JSON or OpenAI Batch JSONL files' })
-      .option('config', { type: 'string', describe: 'YAML/JSON file with targets, defaults and run settings' })
-      .option('model', { type: 'string', array: true, describe: 'Model to test; repeat for a side-by-side comparison' })
+      .positional('datasets', {
+        type: 'string',
+        array: true,
+        describe: 'CSV, JSONL, JSON or OpenAI Batch JSONL files',
+      })
+      .option('config', {
+        type: 'string',
+        describe: 'YAML/JSON file with targets, defaults and run settings',
+      })
+      .option('model', {
+        type: 'string',
+        array: true,
+        describe: 'Model to test; repeat for a side-by-side comparison',
+      })
       .option('base-url', { type: 'string', describe: 'API base URL (default https://api.stepfun.com/v1)' })
-      .option('api-key-env', { type: 'string', describe: 'Environment variable holding the API key (default STEP_API_KEY)' })
-      .option('header', { type: 'string', array: true, describe: 'Extra request header "Name: value" (repeatable)' })
-      .option('stream', { type: 'boolean', describe: 'Stream responses (SSE); --no-stream for plain JSON (default on)' })
-      .option('stream-usage', { type: 'boolean', describe: 'Send stream_options.include_usage (OpenAI/vLLM servers)' })
+      .option('api-key-env', {
+        type: 'string',
+        describe: 'Environment variable holding the API key (default STEP_API_KEY)',
+      })
+      .option('header', {
+        type: 'string',
+        array: true,
+        describe: 'Extra request header "Name: value" (repeatable)',
+      })
+      .option('stream', {
+        type: 'boolean',
+        describe: 'Stream responses (SSE); --no-stream for plain JSON (default on)',
+      })
+      .option('stream-usage', {
+        type: 'boolean',
+        describe: 'Send stream_options.include_usage (OpenAI/vLLM servers)',
+      })
       .option('max-tokens', { type: 'number', describe: 'max_tokens for every request (rows may override)' })
-      .option('temperature', { type: 'number', describe: 'temperature (StepFun default 0.5; sent only when set)' })
+      .option('temperature', {
+        type: 'number',
+        describe: 'temperature (StepFun default 0.5; sent only when set)',
+      })
       .option('top-p', { type: 'number', describe: 'top_p (StepFun default 0.9; sent only when set)' })
       .option('frequency-penalty', { type: 'number', describe: 'frequency_penalty (StepFun: 0..1)' })
       .option('presence-penalty', { type: 'number', describe: 'presence_penalty' })
@@ -49,18 +77,45 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('stop', { type: 'string', describe: 'stop sequence' })
       .option('reasoning-format', { type: 'string', describe: 'general | deepseek-style (StepFun)' })
       .option('reasoning-effort', { type: 'string', describe: 'low | medium | high (step-3.7-flash)' })
-      .option('concurrency', { alias: 'c', type: 'number', describe: 'Requests in flight at once (closed loop; default 8)' })
-      .option('repeat', { type: 'number', describe: 'Send each row to each model this many times (default 1)' })
-      .option('requests', { alias: 'n', type: 'number', describe: 'Stop after this many requests, cycling the dataset' })
-      .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'Malformed row: stop (default) or skip and record it' })
+      .option('concurrency', {
+        alias: 'c',
+        type: 'number',
+        describe: 'Requests in flight at once (closed loop; default 8)',
+      })
+      .option('repeat', {
+        type: 'number',
+        describe: 'Send each row to each model this many times (default 1)',
+      })
+      .option('requests', {
+        alias: 'n',
+        type: 'number',
+        describe: 'Stop after this many requests, cycling the dataset',
+      })
+      .option('on-bad-row', {
+        choices: ['fail', 'skip'] as const,
+        describe: 'Malformed row: stop (default) or skip and record it',
+      })
       .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default reports/<timestamp>)' })
-      .option('mock', { type: 'boolean', describe: 'Run against the built-in StepFun-compatible mock, in-process' })
-      .option('progress', { type: 'boolean', default: true, describe: 'Show live progress on stderr (--no-progress to hide)' })
+      .option('mock', {
+        type: 'boolean',
+        describe: 'Run against the built-in StepFun-compatible mock, in-process',
+      })
+      .option('progress', {
+        type: 'boolean',
+        default: true,
+        describe: 'Show live progress on stderr (--no-progress to hide)',
+      })
       .example('$0 run datasets/smoke.csv --mock', 'Try it offline against the built-in mock')
-      .example('STEP_API_KEY=... $0 run datasets/smoke.csv', 'Run the smoke set against StepFun (step-3.7-flash)')
+      .example(
+        'STEP_API_KEY=... $0 run datasets/smoke.csv',
+        'Run the smoke set against StepFun (step-3.7-flash)',
+      )
       .example('$0 run prompts.csv --model step-3.7-flash --model step-3.5-flash -c 16', 'Compare two models')
       .example('$0 run prompts.csv -c 64 -n 5000 --max-tokens 256', 'Load test: 5,000 requests, 64 in flight')
-      .example('$0 run prompts.jsonl --base-url http://localhost:8000/v1 --api-key-env VLLM_KEY --stream-usage', 'A vLLM server') as unknown as Argv<RunArgs>,
+      .example(
+        '$0 run prompts.jsonl --base-url http://localhost:8000/v1 --api-key-env VLLM_KEY --stream-usage',
+        'A vLLM server',
+      ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     const signals = onStopSignals();
     const progress = argv.progress ? new Progress() : undefined;
@@ -85,12 +140,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
           ...(argv.out ? { out: argv.out } : {}),
           mock: Boolean(argv.mock),
           stop: signals.stop,
-          command: process.argv.slice(2).map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']])),
+          command: process.argv
+            .slice(2)
+            .map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']])),
         },
         {
           onStart: ({ badRows, snapshot }) => {
             if (badRows.length > 0) {
-              process.stderr.write(`skipped ${badRows.length} malformed row(s); they are listed in report.json\n`);
+              process.stderr.write(
+                `skipped ${badRows.length} malformed row(s); they are listed in report.json\n`,
+              );
             }
             progress?.start(snapshot);
           },

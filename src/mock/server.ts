@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UserError } from '../errors.js';
 import { checkAuth } from './auth.js';
 import { type Exchange, sendError } from './exchange.js';
 import { type MockOptions, type MockOptionsInput, resolveMockOptions } from './options.js';
@@ -125,9 +126,17 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
     handle,
   );
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => {
+      const where = `${options.host}:${options.port}`;
+      if (error.code === 'EADDRINUSE')
+        reject(new UserError(`mock: ${where} is already in use; pick another --port (0 = any free port)`));
+      else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL')
+        reject(new UserError(`mock: cannot listen on ${where} (${error.code}); check --host and --port`));
+      else reject(error);
+    };
+    server.once('error', failed);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -34,7 +34,17 @@ export interface ConfigFile {
   run: RunSpec;
 }
 
-const TARGET_KEYS = ['name', 'baseUrl', 'model', 'apiKeyEnv', 'headers', 'params', 'stream', 'streamUsage', 'price'];
+const TARGET_KEYS = [
+  'name',
+  'baseUrl',
+  'model',
+  'apiKeyEnv',
+  'headers',
+  'params',
+  'stream',
+  'streamUsage',
+  'price',
+];
 const RUN_KEYS = ['datasets', 'concurrency', 'repeat', 'requests', 'out', 'onBadRow'];
 const PRICE_KEYS = ['currency', 'input', 'cachedInput', 'output'];
 
@@ -52,7 +62,8 @@ class Problems {
 
 function checkKeys(obj: Obj, allowed: readonly string[], path: string, problems: Problems): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) problems.add(`${path}.${key}`, `unknown key (expected one of: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      problems.add(`${path}.${key}`, `unknown key (expected one of: ${allowed.join(', ')})`);
   }
 }
 
@@ -97,7 +108,8 @@ function parseTarget(raw: unknown, path: string, problems: Problems): TargetSpec
     const v = str(raw, key, path, problems);
     if (v !== undefined) spec[key] = v;
   }
-  if (spec.baseUrl && !/^https?:\/\//.test(spec.baseUrl)) problems.add(`${path}.baseUrl`, 'must start with http:// or https://');
+  if (spec.baseUrl && !/^https?:\/\//.test(spec.baseUrl))
+    problems.add(`${path}.baseUrl`, 'must start with http:// or https://');
   for (const key of ['stream', 'streamUsage'] as const) {
     const v = bool(raw, key, path, problems);
     if (v !== undefined) spec[key] = v;
@@ -116,11 +128,15 @@ function parseTarget(raw: unknown, path: string, problems: Problems): TargetSpec
   }
   if (raw.price !== undefined) {
     const p = raw.price;
-    if (!isObject(p)) problems.add(`${path}.price`, 'must be a mapping with currency, input, cachedInput, output');
+    if (!isObject(p))
+      problems.add(`${path}.price`, 'must be a mapping with currency, input, cachedInput, output');
     else {
       checkKeys(p, PRICE_KEYS, `${path}.price`, problems);
-      const bad = ['input', 'cachedInput', 'output'].filter((k) => typeof p[k] !== 'number' || (p[k] as number) < 0);
-      if (typeof p.currency !== 'string') problems.add(`${path}.price.currency`, 'must be a string such as CNY');
+      const bad = ['input', 'cachedInput', 'output'].filter(
+        (k) => typeof p[k] !== 'number' || (p[k] as number) < 0,
+      );
+      if (typeof p.currency !== 'string')
+        problems.add(`${path}.price.currency`, 'must be a string such as CNY');
       for (const k of bad) problems.add(`${path}.price.${k}`, 'must be a number ≥ 0 (price per 1M tokens)');
       if (bad.length === 0 && typeof p.currency === 'string') spec.price = p as unknown as Price;
     }
@@ -157,7 +173,8 @@ function parseRun(raw: unknown, problems: Problems): RunSpec {
 /** Validates an already-parsed config object; `file` is only used in messages. */
 export function parseConfig(raw: unknown, file: string): ConfigFile {
   const problems = new Problems();
-  if (!isObject(raw)) throw new UserError(`${file}: the config must be a mapping with keys defaults, targets, run`);
+  if (!isObject(raw))
+    throw new UserError(`${file}: the config must be a mapping with keys defaults, targets, run`);
   checkKeys(raw, ['defaults', 'targets', 'run'], 'config', problems);
   const defaults = raw.defaults === undefined ? {} : parseTarget(raw.defaults, 'defaults', problems);
   let targets: TargetSpec[] = [];
@@ -184,7 +201,9 @@ export async function loadConfigFile(file: string): Promise<ConfigFile> {
   try {
     raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new UserError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+    throw new UserError(
+      `${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
   }
   return parseConfig(raw, file);
 }

@@ -3,7 +3,8 @@ const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 /** Header values that may hold credentials become `[redacted]`; names stay so users see what was sent. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
+  for (const [name, value] of Object.entries(headers))
+    out[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
   return out;
 }
 

@@ -1,14 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UserError } from '../errors.js';
-import { RESULT_VERSION, type JobResult } from './types.js';
+import { type JobResult, RESULT_VERSION } from './types.js';
 
 /**
  * Streams a results.jsonl back as JobResults (for `stepbench report` and resume). A line that
  * is cut off at the very end — the usual trace of a killed process — is reported through
  * `onTornTail` rather than failing; a bad line anywhere else is an error naming it.
  */
-export async function* readResults(path: string, onTornTail?: (line: number) => void): AsyncGenerator<JobResult> {
+export async function* readResults(
+  path: string,
+  onTornTail?: (line: number) => void,
+): AsyncGenerator<JobResult> {
   const input = createReadStream(path, { encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) =>
     input.once('error', () => reject(new UserError(`results file not found or unreadable: ${path}`))),
@@ -31,7 +34,9 @@ export async function* readResults(path: string, onTornTail?: (line: number) => 
       }
       const rec = parsed as Partial<JobResult>;
       if (rec.v !== RESULT_VERSION || typeof rec.key !== 'string') {
-        throw new UserError(`${path}:${lineNo}: not a stepbench result (v${String(rec.v)}, expected v${RESULT_VERSION})`);
+        throw new UserError(
+          `${path}:${lineNo}: not a stepbench result (v${String(rec.v)}, expected v${RESULT_VERSION})`,
+        );
       }
       yield rec as JobResult;
     }

@@ -13,7 +13,12 @@ export interface JobTimes {
 }
 
 /** Plain-data record of one attempt, relative to the run start. */
-export function attemptRecord(attempt: AttemptResult, n: number, runStart: number, waitMs: number): AttemptRecord {
+export function attemptRecord(
+  attempt: AttemptResult,
+  n: number,
+  runStart: number,
+  waitMs: number,
+): AttemptRecord {
   const t = attempt.times;
   const rec: AttemptRecord = {
     attempt: n,
@@ -34,7 +39,12 @@ export function attemptRecord(attempt: AttemptResult, n: number, runStart: numbe
  * Builds the results.jsonl line for a finished job from its final attempt (DESIGN §3 metric
  * definitions). `attempts` lists every attempt, the final one last.
  */
-export function buildJobResult(job: Job, final: AttemptResult, attempts: AttemptRecord[], times: JobTimes): JobResult {
+export function buildJobResult(
+  job: Job,
+  final: AttemptResult,
+  attempts: AttemptRecord[],
+  times: JobTimes,
+): JobResult {
   const t = final.times;
   const rel = (x: number): number => us(x - times.runStart);
   const durations: JobResult['durations'] = {

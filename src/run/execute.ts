@@ -1,7 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
-import { Transport } from '../client/transport.js';
 import { isFatalForRun, sendCompletion } from '../client/send.js';
+import { Transport } from '../client/transport.js';
 import type { BadRow, BadRowPolicy } from '../dataset/types.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { MetricsCollector } from '../metrics/collector.js';
@@ -48,7 +49,12 @@ export interface ProgressSnapshot {
 
 export interface RunEvents {
   /** After the datasets were validated, before the first request. */
-  onStart?(info: { totalJobs: number; rows: number; badRows: BadRow[]; snapshot: () => ProgressSnapshot }): void;
+  onStart?(info: {
+    totalJobs: number;
+    rows: number;
+    badRows: BadRow[];
+    snapshot: () => ProgressSnapshot;
+  }): void;
   onResult?(result: JobResult): void;
 }
 
@@ -93,6 +99,8 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
   // `stop` ends dispatching; `abortInFlight` also cancels requests already on the wire.
   const stop = new AbortController();
   const abortInFlight = new AbortController();
+  // Every in-flight request listens on this one signal; thousands of listeners are expected.
+  setMaxListeners(0, abortInFlight.signal);
   const onUserStop = () => stop.abort(options.stop?.reason);
   if (options.stop?.aborted) onUserStop();
   options.stop?.addEventListener('abort', onUserStop, { once: true });

@@ -1,6 +1,6 @@
 import type { BadRowPolicy } from '../dataset/types.js';
 import { UserError } from '../errors.js';
-import type { MockOptions } from '../mock/options.js';
+import type { MockOptionsInput } from '../mock/options.js';
 import { startMockServer } from '../mock/server.js';
 import { type ConfigFile, loadConfigFile } from '../plan/config-file.js';
 import { DEFAULT_CONCURRENCY } from '../plan/defaults.js';
@@ -20,7 +20,7 @@ export interface RunOptions extends TargetFlags {
   /** Output folder; default `reports/<timestamp>`. */
   out?: string;
   /** Start the built-in StepFun-compatible mock in-process and point every target at it. */
-  mock?: boolean | Partial<MockOptions>;
+  mock?: boolean | MockOptionsInput;
   /** Environment to read API keys from; default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Abort to stop dispatching; in-flight jobs finish and everything is written. */
@@ -35,7 +35,8 @@ function timestampFolder(date: Date): string {
 
 function positive(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new UserError(`--${name} must be a whole number ≥ 1 (got ${value})`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UserError(`--${name} must be a whole number ≥ 1 (got ${value})`);
   return value;
 }
 
@@ -45,9 +46,12 @@ function positive(name: string, value: number | undefined): number | undefined {
  */
 export async function run(options: RunOptions, events?: RunEvents): Promise<RunOutcome> {
   const config: ConfigFile | undefined = options.config ? await loadConfigFile(options.config) : undefined;
-  const datasets = options.datasets && options.datasets.length > 0 ? options.datasets : (config?.run.datasets ?? []);
-  if (datasets.length === 0) throw new UserError('no dataset given: pass one or more files, e.g. stepbench run datasets/smoke.csv');
-  const concurrency = positive('concurrency', options.concurrency ?? config?.run.concurrency) ?? DEFAULT_CONCURRENCY;
+  const datasets =
+    options.datasets && options.datasets.length > 0 ? options.datasets : (config?.run.datasets ?? []);
+  if (datasets.length === 0)
+    throw new UserError('no dataset given: pass one or more files, e.g. stepbench run datasets/smoke.csv');
+  const concurrency =
+    positive('concurrency', options.concurrency ?? config?.run.concurrency) ?? DEFAULT_CONCURRENCY;
   const repeat = positive('repeat', options.repeat ?? config?.run.repeat) ?? 1;
   const requests = positive('requests', options.requests ?? config?.run.requests);
 
@@ -71,7 +75,14 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
         onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
         outDir: options.out ?? config?.run.out ?? timestampFolder(new Date()),
         command: options.command ?? [],
-        options: { datasets, concurrency, repeat, requests, mock: Boolean(options.mock), config: options.config },
+        options: {
+          datasets,
+          concurrency,
+          repeat,
+          requests,
+          mock: Boolean(options.mock),
+          config: options.config,
+        },
         ...(options.stop ? { stop: options.stop } : {}),
       },
       events,

@@ -16,8 +16,8 @@ export interface ClosedLoopOptions {
 
 /**
  * Closed loop: at most `concurrency` jobs in flight, the next one starting as soon as one ends.
- * Jobs are pulled from the (lazy) plan only when a slot is about to free up, so memory stays
- * flat however long the dataset. `execute` must record its own outcome and never throw; a throw
+ * Jobs are pulled from the (lazy) plan only when a slot is free, so memory stays flat however
+ * long the dataset. `execute` must record its own outcome and never throw; a throw
  * is a bug and is re-raised after the in-flight jobs settle.
  */
 export async function runClosedLoop(
@@ -30,8 +30,12 @@ export async function runClosedLoop(
   let dispatched = 0;
   for await (const job of jobs) {
     if (options.stop.aborted) break;
-    // Keep at most one job waiting per slot: enough to refill instantly, bounded in memory.
-    await queue.onSizeLessThan(options.concurrency);
+    // Closed loop: a job is scheduled the moment a slot frees, so `queue` measures only
+    // dispatch overhead. Pulling further ahead would make jobs wait behind running ones and
+    // charge that wait to queue/latency, which is not what a closed-loop user waited.
+    while (queue.size + queue.pending >= options.concurrency && !options.stop.aborted) {
+      await new Promise<void>((resolve) => queue.once('next', () => resolve()));
+    }
     if (options.stop.aborted) break;
     const scheduledAt = options.now();
     queue

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MockServer } from '../../src/mock/index.js';
+import { startMockServer } from '../../src/mock/index.js';
 import { postChat, startTestMock, withMock } from '../helpers/mock.js';
+
+const startTestMockOn = (port: number) => startMockServer({ host: '127.0.0.1', port });
 
 // biome-ignore lint/suspicious/noExplicitAny: tests poke into response bodies of known shape.
 type Loose = any;
@@ -110,6 +113,12 @@ describe('errors and routes', () => {
     for (let i = 0; i < 5; i++)
       ids.add((await postChat(mock, { body: chat, apiKey: 'sk-right' })).headers.get('x-trace-id')!);
     expect(ids.size).toBe(5);
+  });
+});
+
+test('a port already in use is a UserError that says what to do', async () => {
+  await withMock({}, async (first) => {
+    await expect(startTestMockOn(first.port)).rejects.toThrow(/already in use.*--port/);
   });
 });
 

@@ -24,7 +24,10 @@ describe('parseConfig', () => {
     const bad = () =>
       parseConfig(
         {
-          targets: [{ model: 'x', paramz: {} }, { model: 'y', params: { temprature: 1 } }],
+          targets: [
+            { model: 'x', paramz: {} },
+            { model: 'y', params: { temprature: 1 } },
+          ],
           run: { concurrency: 0 },
         },
         'c.yaml',
@@ -36,9 +39,9 @@ describe('parseConfig', () => {
   });
 
   it('rejects a price without all fields', () => {
-    expect(() => parseConfig({ targets: [{ model: 'm', price: { currency: 'CNY', input: 1 } }] }, 'c.json')).toThrow(
-      /targets\[0\]\.price\.cachedInput/,
-    );
+    expect(() =>
+      parseConfig({ targets: [{ model: 'm', price: { currency: 'CNY', input: 1 } }] }, 'c.json'),
+    ).toThrow(/targets\[0\]\.price\.cachedInput/);
   });
 });
 

@@ -48,13 +48,17 @@ describe('planJobs', () => {
   });
 
   it('cycles the dataset for --requests and keeps keys unique', async () => {
-    const jobs = await collect(planJobs(() => rows(['a', 'b', 'c']), [target('m')], { repeat: 1, requests: 7 }));
+    const jobs = await collect(
+      planJobs(() => rows(['a', 'b', 'c']), [target('m')], { repeat: 1, requests: 7 }),
+    );
     expect(jobs).toHaveLength(7);
     expect(new Set(jobs.map((j) => j.key)).size).toBe(7);
     expect(jobs[3]?.key).toBe('a|m|1');
   });
 
   it('an empty dataset is an error, not an endless loop', async () => {
-    await expect(collect(planJobs(() => rows([]), [target('m')], { repeat: 1, requests: 5 }))).rejects.toThrow(/no rows/);
+    await expect(
+      collect(planJobs(() => rows([]), [target('m')], { repeat: 1, requests: 5 })),
+    ).rejects.toThrow(/no rows/);
   });
 });

@@ -6,7 +6,12 @@ import { resolveTargets } from '../../src/plan/targets.js';
 describe('resolveTargets', () => {
   it('defaults to StepFun step-3.7-flash with STEP_API_KEY', () => {
     const [t] = resolveTargets({ flags: {}, env: { STEP_API_KEY: 'sk-test-123' } });
-    expect(t).toMatchObject({ name: 'step-3.7-flash', baseUrl: STEPFUN_BASE_URL, model: 'step-3.7-flash', stream: true });
+    expect(t).toMatchObject({
+      name: 'step-3.7-flash',
+      baseUrl: STEPFUN_BASE_URL,
+      model: 'step-3.7-flash',
+      stream: true,
+    });
     expect(t?.apiKey).toBe('sk-test-123');
     expect(t?.price?.output).toBe(8.1);
   });
@@ -32,7 +37,11 @@ describe('resolveTargets', () => {
       },
       'c.yaml',
     );
-    const [t] = resolveTargets({ config, flags: { params: { temperature: 0.9 }, stream: false }, env: { MY_KEY: 'abcd1234' } });
+    const [t] = resolveTargets({
+      config,
+      flags: { params: { temperature: 0.9 }, stream: false },
+      env: { MY_KEY: 'abcd1234' },
+    });
     expect(t).toMatchObject({ name: 'a', model: 'step-3.5-flash', stream: false, apiKeyEnv: 'MY_KEY' });
     expect(t?.params).toEqual({ temperature: 0.9, top_p: 0.5 });
   });

@@ -38,11 +38,15 @@ describe('runClosedLoop', () => {
     }
     let maxAhead = 0;
     let finished = 0;
-    await runClosedLoop(counting(), { concurrency: 3, stop: new AbortController().signal, now: () => 0 }, async () => {
-      maxAhead = Math.max(maxAhead, pulled - finished);
-      await tick();
-      finished++;
-    });
+    await runClosedLoop(
+      counting(),
+      { concurrency: 3, stop: new AbortController().signal, now: () => 0 },
+      async () => {
+        maxAhead = Math.max(maxAhead, pulled - finished);
+        await tick();
+        finished++;
+      },
+    );
     expect(maxAhead).toBeLessThanOrEqual(3 * 2 + 1);
   });
 
@@ -65,9 +69,13 @@ describe('runClosedLoop', () => {
   it('reports when a job was scheduled and dispatched', async () => {
     let t = 0;
     const stamps: Array<{ scheduledAt: number; dispatchedAt: number }> = [];
-    await runClosedLoop(fakeJobs(3), { concurrency: 1, stop: new AbortController().signal, now: () => ++t }, async (_j, d) => {
-      stamps.push(d);
-    });
+    await runClosedLoop(
+      fakeJobs(3),
+      { concurrency: 1, stop: new AbortController().signal, now: () => ++t },
+      async (_j, d) => {
+        stamps.push(d);
+      },
+    );
     for (const s of stamps) expect(s.dispatchedAt).toBeGreaterThanOrEqual(s.scheduledAt);
   });
 });
