@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliBuilt, finished, runCli, spawnCli } from '../helpers/cli.js';
+import { withMock } from '../helpers/mock.js';
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('stepbench CLI exit codes', () => {
+  let dir: string;
+  beforeAll(async () => {
+    expect(cliBuilt(), 'run `npm run build` first (npm test does it)').toBe(true);
+    dir = await mkdtemp(join(tmpdir(), 'stepbench-cli-'));
+  });
+
+  it('0: a run against the mock prints a summary and writes results and report', async () => {
+    const out = join(dir, 'ok');
+    const r = await runCli(['run', 'datasets/smoke.csv', '--mock', '--no-progress', '-c', '4', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/step-3\.7-flash/);
+    expect(r.stdout).toMatch(/p95/);
+    expect((await readFile(join(out, 'results.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(10);
+    expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('2: a malformed row names file and line, with no stack trace, before any request', async () => {
+    const file = join(dir, 'bad.jsonl');
+    await writeFile(file, '{"prompt":"one"}\n{"messages": "not a list"}\n');
+    const r = await runCli(['run', file, '--mock', '--no-progress', '-o', join(dir, 'bad')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2:`);
+    noStack(r.stderr);
+    expect(existsSync(join(dir, 'bad', 'results.jsonl'))).toBe(false);
+  });
+
+  it('2: a missing key suggests --mock', async () => {
+    const r = await runCli(['run', 'datasets/smoke.csv', '--no-progress', '-o', join(dir, 'nokey')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/STEP_API_KEY is not set/);
+    expect(r.stderr).toMatch(/--mock/);
+    noStack(r.stderr);
+  });
+
+  it('2: unknown flags and missing files are usage errors', async () => {
+    const a = await runCli(['run', 'datasets/smoke.csv', '--concurency', '3']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/concurency/);
+    const b = await runCli(['run', join(dir, 'nope.csv'), '--mock']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/dataset not found/);
+    noStack(b.stderr);
+  });
+
+  it('3: a rejected key stops the run and says what to do, without printing the key', async () => {
+    await withMock({ apiKey: 'the-right-key', ttftMs: 1 }, async (mock) => {
+      const r = await runCli(
+        [
+          'run',
+          'datasets/capacity.csv',
+          '--base-url',
+          mock.url,
+          '--no-progress',
+          '-c',
+          '2',
+          '-o',
+          join(dir, 'auth'),
+        ],
+        { STEP_API_KEY: 'sk-wrong-key-42' },
+      );
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/API key was rejected/);
+      expect(r.stderr + r.stdout).not.toContain('sk-wrong-key-42');
+      expect(await readFile(join(dir, 'auth', 'report.json'), 'utf8')).not.toContain('sk-wrong-key-42');
+      expect(mock.stats.requests).toBeLessThan(10);
+    });
+  });
+
+  it('130: SIGINT stops dispatching, waits for in-flight requests and writes a valid report', async () => {
+    await withMock({ ttftMs: 50, interTokenMs: 10, replyTokens: 10 }, async (mock) => {
+      const out = join(dir, 'sigint');
+      const child = spawnCli(
+        ['run', 'datasets/capacity.csv', '--base-url', mock.url, '--no-progress', '-c', '4', '-o', out],
+        {
+          STEP_API_KEY: 'k-123456',
+        },
+      );
+      const done = finished(child);
+      // Interrupt once a few requests have completed.
+      while (mock.stats.records.filter((r) => r.status === 200).length < 8)
+        await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(130);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+      const lines = (await readFile(join(out, 'results.jsonl'), 'utf8')).trim().split('\n');
+      expect(lines.length).toBeGreaterThanOrEqual(8);
+      expect(lines.length).toBeLessThan(200);
+      expect(report.targets[0].summary.requests).toBe(lines.length);
+      expect(report.aborted.reason).toMatch(/interrupted/);
+    });
+  });
+
+  it('--help shows examples for run and mock', async () => {
+    const run = await runCli(['run', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Examples:/);
+    expect(run.stdout).toMatch(/--mock/);
+    const mock = await runCli(['mock', '--help']);
+    expect(mock.code).toBe(0);
+    expect(mock.stdout).toMatch(/Examples:/);
+  });
+});
