@@ -3,6 +3,7 @@ import type { ChatMessage } from '../dataset/types.js';
 import type { Target } from '../plan/types.js';
 import { classifyAbort, classifyStatus, classifyThrown, keptHeaders } from './classify.js';
 import { decodeCompletionJson } from './completion-json.js';
+import { AttemptDeadlines, type Timeouts } from './deadlines.js';
 import { redactSecrets, targetSecrets } from './redact.js';
 import type { DecodedReply } from './reply.js';
 import { buildRequestBody, prepareTarget } from './request.js';
@@ -14,6 +15,7 @@ import { errorFromBody } from './wire-error.js';
 
 // The client's public surface, in one import for the run loop.
 export { classifyStatus, isFatalForRun, type RunFatality, type TimeoutAbortReason } from './classify.js';
+export type { Timeouts } from './deadlines.js';
 export { redactSecrets } from './redact.js';
 export { buildRequestBody } from './request.js';
 
@@ -25,6 +27,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Clock for every timestamp; defaults to `performance.now()`. */
   now?: () => number;
+  /** Named timeouts (first token, idle, total); the connect timeout belongs to the Transport. */
+  timeouts?: Timeouts;
 }
 
 /** Error bodies are read only this far: enough for any real error envelope, bounded for a hostile one. */
@@ -47,7 +51,23 @@ export async function sendCompletion(
   options: SendOptions = {},
 ): Promise<AttemptResult> {
   const now = options.now ?? defaultNow;
-  const signal = options.signal;
+  const deadlines = new AttemptDeadlines(options.timeouts ?? {}, options.signal);
+  try {
+    return await attempt(transport, target, messages, rowParams, now, deadlines);
+  } finally {
+    deadlines.dispose();
+  }
+}
+
+async function attempt(
+  transport: Transport,
+  target: Target,
+  messages: ChatMessage[],
+  rowParams: Record<string, unknown>,
+  now: () => number,
+  deadlines: AttemptDeadlines,
+): Promise<AttemptResult> {
+  const signal = deadlines.signal;
   const endpoint = prepareTarget(target);
   const payload = JSON.stringify(buildRequestBody(target, messages, rowParams));
   const finish = (
@@ -75,6 +95,7 @@ export async function sendCompletion(
     });
   }
   const headersAt = now();
+  deadlines.started();
   const { statusCode: status, headers, body } = response;
   const base = { status, ...responseMeta(headers) };
 
@@ -101,7 +122,7 @@ export async function sendCompletion(
   const decoder = isStream ? new StreamDecoder() : undefined;
   try {
     const reply = decoder
-      ? await readStream(body, decoder, now)
+      ? await readStream(body, decoder, now, deadlines)
       : decodeCompletionJson(await body.text(), now());
     return finish({ ...base, ...fromReply(reply, headersAt, sentAt) });
   } catch (error) {
@@ -171,8 +192,12 @@ async function readStream(
   body: ResponseBody,
   decoder: StreamDecoder,
   now: () => number,
+  deadlines: AttemptDeadlines,
 ): Promise<DecodedReply> {
-  for await (const chunk of body) decoder.push(chunk as Buffer, now());
+  for await (const chunk of body) {
+    decoder.push(chunk as Buffer, now());
+    deadlines.chunk(decoder.sawFirstToken);
+  }
   return decoder.end(now());
 }
 

@@ -54,6 +54,11 @@ export class StreamDecoder {
   }
 
   /** True once `[DONE]` or an error ended the stream: the rest of the body can be dumped. */
+  /** True once a chunk with any text (content, reasoning or a tool call) has arrived. */
+  get sawFirstToken(): boolean {
+    return this.firstTokenAt !== undefined;
+  }
+
   get finished(): boolean {
     return this.endAt !== undefined;
   }

@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: runs bench suites in order, prints each one's table and writes its JSON
+ * to reports/bench/<suite.reportFile>.
+ *
+ *   node bench/run.mjs                    every suite
+ *   node bench/run.mjs client-overhead    only the named suites
+ *   node bench/run.mjs --rounds 20        shorter runs (a suite reads the settings it knows)
+ *
+ * A suite is a module whose default export is { name, describe, reportFile, run({ log, settings }) }
+ * returning { text, report }. To add one, write bench/<name>.mjs and list it in SUITES.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
+
+const SUITES = [{ suite: clientOverhead, defaults: clientOverheadSettings }];
+
+const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rounds: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  console.log('usage: node bench/run.mjs [suite …] [--rounds N]\n\nsuites:');
+  for (const { suite } of SUITES) console.log(`  ${suite.name.padEnd(18)} ${suite.describe}`);
+  process.exit(0);
+}
+
+const unknown = positionals.filter((name) => !SUITES.some(({ suite }) => suite.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown suite ${unknown.join(', ')}; known: ${SUITES.map(({ suite }) => suite.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = positionals.length === 0 ? SUITES : SUITES.filter(({ suite }) => positionals.includes(suite.name));
+
+const log = (line) => console.error(`[bench] ${line}`);
+await mkdir(REPORT_DIR, { recursive: true });
+for (const { suite, defaults } of chosen) {
+  const settings = { ...defaults };
+  if (values.rounds !== undefined && 'rounds' in settings) settings.rounds = Number(values.rounds);
+  log(`suite ${suite.name}: ${suite.describe}`);
+  const started = performance.now();
+  const { text, report } = await suite.run({ log, settings });
+  const path = `${REPORT_DIR}${suite.reportFile}`;
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n## ${suite.name}\n\n${text}\n`);
+  log(`suite ${suite.name} took ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${path}`);
+}
