@@ -60,6 +60,18 @@ async function measureOne(mock, client, concurrency, requests, workDir) {
   const records = stats.records.filter((r) => r.status === 200);
   const throughput = closedLoopThroughput(records, concurrency);
   const errors = measurementErrors(samples, records);
+  // The first round pays for connection set-up and JIT in both processes; the steady-state
+  // figure without it tells start-up cost apart from per-request measurement error.
+  const firstRound = new Set(
+    [...records]
+      .sort((a, b) => a.receivedAt - b.receivedAt)
+      .slice(0, concurrency)
+      .map((r) => r.traceId),
+  );
+  const steady = measurementErrors(
+    samples.filter((s) => !firstRound.has(s.traceId)),
+    records,
+  );
   return {
     client: client.name,
     concurrency,
@@ -81,6 +93,10 @@ async function measureOne(mock, client, concurrency, requests, workDir) {
     unmatched: errors.unmatched,
     ttftAbsErrorMs: { mean: mean(errors.ttftAbsErrors), p99: percentile(errors.ttftAbsErrors, 99) },
     e2eAbsErrorMs: { mean: mean(errors.e2eAbsErrors), p99: percentile(errors.e2eAbsErrors, 99) },
+    afterFirstRound: {
+      ttftAbsErrorMs: { mean: mean(steady.ttftAbsErrors), p99: percentile(steady.ttftAbsErrors, 99) },
+      e2eAbsErrorMs: { mean: mean(steady.e2eAbsErrors), p99: percentile(steady.e2eAbsErrors, 99) },
+    },
   };
 }
 
@@ -99,7 +115,7 @@ function verdicts(rows) {
   if (sb64) {
     out.push({
       target: `stepbench TTFT mean abs error ≤ ${TARGETS.ttftMeanAbsErrorMsAtC64} ms at c64`,
-      measured: `${fixed(sb64.ttftAbsErrorMs.mean, 2)} ms`,
+      measured: `${fixed(sb64.ttftAbsErrorMs.mean, 2)} ms (after the first round: ${fixed(sb64.afterFirstRound.ttftAbsErrorMs.mean, 2)} ms)`,
       pass: sb64.ttftAbsErrorMs.mean <= TARGETS.ttftMeanAbsErrorMsAtC64,
     });
   }
@@ -126,8 +142,14 @@ const COLUMNS = [
   { title: 'CPU ms/req', value: (r) => fixed(r.cpuMsPerRequest, 3) },
   { title: 'RSS MB', value: (r) => fixed(r.maxRssMB, 0) },
   { title: 'mock CPU %', value: (r) => fixed(r.mockCpuPercent, 0) },
-  { title: 'TTFT err mean/p99 ms', value: (r) => `${fixed(r.ttftAbsErrorMs.mean, 2)} / ${fixed(r.ttftAbsErrorMs.p99, 2)}` },
-  { title: 'e2e err mean/p99 ms', value: (r) => `${fixed(r.e2eAbsErrorMs.mean, 2)} / ${fixed(r.e2eAbsErrorMs.p99, 2)}` },
+  {
+    title: 'TTFT err mean/p99 ms',
+    value: (r) => `${fixed(r.ttftAbsErrorMs.mean, 2)} / ${fixed(r.ttftAbsErrorMs.p99, 2)}`,
+  },
+  {
+    title: 'e2e err mean/p99 ms',
+    value: (r) => `${fixed(r.e2eAbsErrorMs.mean, 2)} / ${fixed(r.e2eAbsErrorMs.p99, 2)}`,
+  },
   { title: 'unmatched', value: (r) => r.unmatched },
 ];
 
@@ -149,7 +171,9 @@ export default {
         for (const client of CLIENTS) {
           log(`${client.name} c${concurrency}: ${requests} requests …`);
           const row = await measureOne(mock, client, concurrency, requests, workDir);
-          log(`  ${fixed(row.achievedRps)} req/s (${fixed(row.ratio * 100)} % of ideal), CPU ${fixed(row.cpuPercent)} %`);
+          log(
+            `  ${fixed(row.achievedRps)} req/s (${fixed(row.ratio * 100)} % of ideal), CPU ${fixed(row.cpuPercent)} %`,
+          );
           rows.push(row);
         }
       }

@@ -34,10 +34,13 @@ if (values.help) {
 
 const unknown = positionals.filter((name) => !SUITES.some(({ suite }) => suite.name === name));
 if (unknown.length > 0) {
-  console.error(`unknown suite ${unknown.join(', ')}; known: ${SUITES.map(({ suite }) => suite.name).join(', ')}`);
+  console.error(
+    `unknown suite ${unknown.join(', ')}; known: ${SUITES.map(({ suite }) => suite.name).join(', ')}`,
+  );
   process.exit(2);
 }
-const chosen = positionals.length === 0 ? SUITES : SUITES.filter(({ suite }) => positionals.includes(suite.name));
+const chosen =
+  positionals.length === 0 ? SUITES : SUITES.filter(({ suite }) => positionals.includes(suite.name));
 
 const log = (line) => console.error(`[bench] ${line}`);
 await mkdir(REPORT_DIR, { recursive: true });

@@ -32,8 +32,7 @@ const count = (outcome) => {
   outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
 };
 
-const hasText = (delta) =>
-  Boolean(delta && (delta.content || delta.reasoning || delta.reasoning_content));
+const hasText = (delta) => Boolean(delta && (delta.content || delta.reasoning || delta.reasoning_content));
 
 async function one(row) {
   const body = {

@@ -20,7 +20,10 @@ export async function startMockProcess(flags, { readyTimeoutMs = 15_000 } = {}) 
     stderr += d;
   });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mock did not start in ${readyTimeoutMs} ms\n${stderr}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`mock did not start in ${readyTimeoutMs} ms\n${stderr}`)),
+      readyTimeoutMs,
+    );
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = READY.exec(line);

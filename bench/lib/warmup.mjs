@@ -2,7 +2,10 @@
  * Sends a few streaming requests so the mock's JIT has compiled its hot paths before the
  * first measured client arrives; otherwise whichever client runs first pays for it.
  */
-export async function warmUpMock(baseUrl, { requests = 200, concurrency = 32, model = 'step-3.7-flash' } = {}) {
+export async function warmUpMock(
+  baseUrl,
+  { requests = 200, concurrency = 32, model = 'step-3.7-flash' } = {},
+) {
   let next = 0;
   const worker = async () => {
     while (next < requests) {

@@ -1,8 +1,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '../errors.js';
 import { type Dist, parseDist } from '../mock/dist.js';
+import type { StallPhase } from '../mock/faults.js';
 import { DEFAULT_MOCK_OPTIONS, type MockOptionsInput, type MockQuirks } from '../mock/options.js';
+import { RETRY_AFTER_STYLES, type RetryAfterStyle } from '../mock/rate-limit-headers.js';
 import { startMockServer } from '../mock/server.js';
+import { STEPFUN_TIER_NAMES, STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 
 /** Flags of `stepbench mock`, as yargs hands them over. Unset ones fall back to DEFAULT_MOCK_OPTIONS. */
 export interface MockArgs {
@@ -25,6 +28,20 @@ export interface MockArgs {
   usage?: MockQuirks['usage'];
   finishReasonStyle?: MockQuirks['finishReasonStyle'];
   finalChunkText?: boolean;
+  tier?: StepfunTierName;
+  maxConcurrency?: number;
+  rpm?: number;
+  tpm?: number;
+  retryAfter?: RetryAfterStyle;
+  errorRate500?: number;
+  errorRate503?: number;
+  stallRate?: number;
+  stallPhase?: StallPhase;
+  midStreamErrorRate?: number;
+  abruptCloseRate?: number;
+  balanceRequests?: number;
+  moderationPattern?: string;
+  maxRequestMs?: number;
 }
 
 const D = DEFAULT_MOCK_OPTIONS;
@@ -59,6 +76,20 @@ export function mockOptionsFromArgs(args: MockArgs): MockOptionsInput {
     replyTokens: args.replyTokens,
     reasoningTokens: args.reasoningTokens,
     tokensPerChunk: args.tokensPerChunk,
+    tier: args.tier,
+    maxConcurrency: args.maxConcurrency,
+    rpm: args.rpm,
+    tpm: args.tpm,
+    retryAfter: args.retryAfter,
+    errorRate500: args.errorRate500,
+    errorRate503: args.errorRate503,
+    stallRate: args.stallRate,
+    stallPhase: args.stallPhase,
+    midStreamErrorRate: args.midStreamErrorRate,
+    abruptCloseRate: args.abruptCloseRate,
+    balanceRequests: args.balanceRequests,
+    moderationPattern: args.moderationPattern,
+    maxRequestMs: args.maxRequestMs,
     quirks: Object.fromEntries(Object.entries(quirks).filter(([, v]) => v !== undefined)),
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
@@ -82,8 +113,90 @@ export async function runMock(input: MockOptionsInput, io: RunMockIo): Promise<v
   await mock.close();
 }
 
-function builder(yargs: Argv): Argv<MockArgs> {
+const tierSummary = STEPFUN_TIER_NAMES.map((name) => {
+  const t = STEPFUN_TIERS[name];
+  return `${name} ${t.concurrency}/${t.rpm}/${t.tpm}`;
+}).join(', ');
+
+function limitAndFaultOptions(yargs: Argv): Argv {
+  const limits = 'Rate limits (429):';
+  const faults = 'Faults (seeded by --seed):';
   return yargs
+    .option('tier', {
+      choices: STEPFUN_TIER_NAMES,
+      group: limits,
+      describe: `StepFun tier preset, concurrency/RPM/TPM: ${tierSummary}`,
+    })
+    .option('max-concurrency', {
+      type: 'number',
+      group: limits,
+      describe: 'Requests answered at once (overrides the tier)',
+    })
+    .option('rpm', {
+      type: 'number',
+      group: limits,
+      describe: 'Requests per sliding minute (overrides the tier)',
+    })
+    .option('tpm', {
+      type: 'number',
+      group: limits,
+      describe: 'Prompt + completion tokens per sliding minute (overrides the tier)',
+    })
+    .option('retry-after', {
+      choices: RETRY_AFTER_STYLES,
+      group: limits,
+      describe:
+        'How a 429 says when to retry: none (as StepFun), seconds or http-date (Retry-After), ms (retry-after-ms), openai (x-ratelimit-*)',
+    })
+    .option('error-rate-500', {
+      type: 'number',
+      group: faults,
+      describe: 'Probability of a 500 server_error',
+    })
+    .option('error-rate-503', {
+      type: 'number',
+      group: faults,
+      describe: 'Probability of a 503 server_overloaded',
+    })
+    .option('stall-rate', {
+      type: 'number',
+      group: faults,
+      describe: 'Probability that a request is accepted and then never answered',
+    })
+    .option('stall-phase', {
+      choices: ['before-headers', 'mid-stream'] as const,
+      group: faults,
+      describe: `Where stalls happen (default ${D.stallPhase})`,
+    })
+    .option('mid-stream-error-rate', {
+      type: 'number',
+      group: faults,
+      describe: 'Probability of a data: {"error":…} event and [DONE] after a few tokens',
+    })
+    .option('abrupt-close-rate', {
+      type: 'number',
+      group: faults,
+      describe: 'Probability of the connection dropping after a few tokens, without [DONE]',
+    })
+    .option('balance-requests', {
+      type: 'number',
+      group: faults,
+      describe: 'After this many replies, every chat request gets 402 quota_exceeded',
+    })
+    .option('moderation-pattern', {
+      type: 'string',
+      group: faults,
+      describe: 'Regex: a request whose user text matches gets 451 content_filter',
+    })
+    .option('max-request-ms', {
+      type: 'number',
+      group: faults,
+      describe: `Server time cap per request: 503, or the stream cut (default ${D.maxRequestMs}, StepFun's 10 min)`,
+    });
+}
+
+function builder(yargs: Argv): Argv<MockArgs> {
+  return limitAndFaultOptions(yargs)
     .option('host', { type: 'string', describe: `Interface to listen on (default ${D.host})` })
     .option('port', { type: 'number', default: DEFAULT_CLI_PORT, describe: 'Port; 0 picks a free one' })
     .option('api-key', { type: 'string', describe: 'Require this bearer key (default: any non-empty key)' })
@@ -131,7 +244,12 @@ function builder(yargs: Argv): Argv<MockArgs> {
       '$0 mock --reasoning-tokens 64 --crlf --no-space --split-writes',
       'A thinking model over a rough wire',
     )
-    .example('$0 mock --api-key sk-test --usage openai', 'Require a key; OpenAI-style usage chunk');
+    .example('$0 mock --api-key sk-test --usage openai', 'Require a key; OpenAI-style usage chunk')
+    .example('$0 mock --tier V0 --retry-after seconds', "StepFun's free tier limits, 429s with Retry-After")
+    .example(
+      '$0 mock --rpm 600 --error-rate-503 0.02 --abrupt-close-rate 0.01 --seed 7',
+      'A flaky, rate-limited server, the same faults every run',
+    ) as Argv<MockArgs>;
 }
 
 /** `stepbench mock`: a StepFun-compatible server that runs until SIGINT/SIGTERM. */

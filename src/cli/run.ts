@@ -4,6 +4,8 @@ import { ExitCode } from '../exit-codes.js';
 import { redactText } from '../plan/redact.js';
 import { formatSummary } from '../report/console.js';
 import { run } from '../run/run.js';
+import { parseDuration } from '../plan/duration.js';
+import { STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { generationParams, parseHeaders } from './parse-flags.js';
 import { Progress } from './progress.js';
 import { onStopSignals } from './signals.js';
@@ -24,11 +26,35 @@ interface RunArgs {
   out?: string;
   mock?: boolean;
   progress?: boolean;
+  retries?: number;
+  maxErrorRate?: number;
+  rpm?: number;
+  tpm?: number;
+  tier?: StepfunTierName;
+  adaptive?: boolean;
+  timeoutConnect?: string;
+  timeoutFirstToken?: string;
+  timeoutIdle?: string;
+  timeoutTotal?: string;
+  grace?: string;
+  resume?: string;
+  retryErrors?: boolean;
   [flag: string]: unknown;
 }
 
+function timeoutFlags(argv: RunArgs) {
+  const out: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number } = {};
+  if (argv.timeoutConnect !== undefined) out.connectMs = parseDuration(argv.timeoutConnect, '--timeout-connect');
+  if (argv.timeoutFirstToken !== undefined) {
+    out.firstTokenMs = parseDuration(argv.timeoutFirstToken, '--timeout-first-token');
+  }
+  if (argv.timeoutIdle !== undefined) out.idleMs = parseDuration(argv.timeoutIdle, '--timeout-idle');
+  if (argv.timeoutTotal !== undefined) out.totalMs = parseDuration(argv.timeoutTotal, '--timeout-total');
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <datasets..>',
+  command: 'run [datasets..]',
   describe:
     'Send every row of one or more datasets to one or more models and report latency, tokens and cost',
   builder: (y: Argv) =>
@@ -112,12 +138,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       )
       .example('$0 run prompts.csv --model step-3.7-flash --model step-3.5-flash -c 16', 'Compare two models')
       .example('$0 run prompts.csv -c 64 -n 5000 --max-tokens 256', 'Load test: 5,000 requests, 64 in flight')
+      .example('$0 run big.jsonl --tier V1 --max-error-rate 0.05', 'A batch held to a V1 account’s limits')
+      .example('$0 run big.jsonl --resume reports/2026-11-25_10-00-00 --retry-errors', 'Finish a crashed run; redo its errors')
       .example(
         '$0 run prompts.jsonl --base-url http://localhost:8000/v1 --api-key-env VLLM_KEY --stream-usage',
         'A vLLM server',
       ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     const signals = onStopSignals();
+    const timeouts = timeoutFlags(argv);
     const progress = argv.progress ? new Progress() : undefined;
     const headers = parseHeaders(argv.header);
     const params = generationParams(argv);
@@ -138,14 +167,30 @@ export const runCommand: CommandModule<object, RunArgs> = {
           ...(argv.requests !== undefined ? { requests: argv.requests } : {}),
           ...(argv.onBadRow ? { onBadRow: argv.onBadRow } : {}),
           ...(argv.out ? { out: argv.out } : {}),
+          ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
+          ...(argv.maxErrorRate !== undefined ? { maxErrorRate: argv.maxErrorRate } : {}),
+          ...(argv.rpm !== undefined ? { rpm: argv.rpm } : {}),
+          ...(argv.tpm !== undefined ? { tpm: argv.tpm } : {}),
+          ...(argv.tier ? { tier: argv.tier } : {}),
+          ...(argv.adaptive !== undefined ? { adaptive: argv.adaptive } : {}),
+          ...(timeouts ? { timeouts } : {}),
+          ...(argv.grace !== undefined ? { graceMs: parseDuration(argv.grace, '--grace') } : {}),
+          ...(argv.resume ? { resume: argv.resume } : {}),
+          ...(argv.retryErrors ? { retryErrors: true } : {}),
           mock: Boolean(argv.mock),
           stop: signals.stop,
+          abort: signals.abort,
           command: process.argv
             .slice(2)
             .map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']])),
         },
         {
-          onStart: ({ badRows, snapshot }) => {
+          onStart: ({ badRows, snapshot, resumed }) => {
+            if (resumed) {
+              process.stderr.write(
+                `resuming: ${resumed.kept} job(s) already recorded${resumed.dropped ? `, ${resumed.dropped} error(s) to run again` : ''}\n`,
+              );
+            }
             if (badRows.length > 0) {
               process.stderr.write(
                 `skipped ${badRows.length} malformed row(s); they are listed in report.json\n`,

@@ -44,6 +44,22 @@ export interface TokenSummary {
   source: { server: number; estimated: number };
 }
 
+/** What it took to get the results: attempts, retries, 429s and time spent backing off. */
+export interface AttemptTotals {
+  /** HTTP attempts over all jobs (≥ requests). */
+  attempts: number;
+  /** Jobs that needed more than one attempt. */
+  retriedJobs: number;
+  /** Attempts answered with 429, whether retried or final. */
+  rateLimited: number;
+  /** Sum of the waits before retries, ms. */
+  backoffMs: number;
+}
+
+function emptyAttempts(): AttemptTotals {
+  return { attempts: 0, retriedJobs: 0, rateLimited: 0, backoffMs: 0 };
+}
+
 /** Everything a report says about one target, computed from plain counters and histograms. */
 export interface TargetSummary {
   requests: number;
@@ -51,6 +67,7 @@ export interface TargetSummary {
   outcomes: OutcomeCounts;
   /** (ok + assertion_failed + length) / requests; null with no requests. */
   successRate: number | null;
+  attempts: AttemptTotals;
   window: { firstScheduledAt: number | null; firstSentAt: number | null; lastEndAt: number | null };
   throughput: Throughput;
   latency: Record<DurationMetric, Percentiles>;
@@ -81,6 +98,7 @@ export class TargetMetrics {
   readonly outcomes: OutcomeCounts = emptyOutcomeCounts();
   readonly tokens: TokenTotals = emptyTotals();
   readonly window: MeasurementWindow = {};
+  readonly attempts: AttemptTotals = emptyAttempts();
   requests = 0;
   completed = 0;
   successes = 0;
@@ -100,6 +118,7 @@ export class TargetMetrics {
     this.window.firstSentAt = minDefined(this.window.firstSentAt, times.sentAt);
     this.window.lastEndAt = maxDefined(this.window.lastEndAt, times.endAt);
 
+    this.addAttempts(result.attempts);
     // What the caller waited for, whatever happened: every result.
     this.histograms.record('latency', durations.latency);
     this.histograms.record('queue', durations.queue);
@@ -114,6 +133,17 @@ export class TargetMetrics {
     h.record('e2e', durations.e2e);
     for (const gap of result.itl) h.record('itl', gap);
     this.addUsage(result.usage);
+  }
+
+  private addAttempts(attempts: JobResult['attempts']): void {
+    const a = this.attempts;
+    // Results written before attempts were recorded still stand for one attempt.
+    a.attempts += Math.max(1, attempts.length);
+    if (attempts.length > 1) a.retriedJobs++;
+    for (const attempt of attempts) {
+      if (attempt.outcome === 'rate_limited') a.rateLimited++;
+      a.backoffMs += attempt.waitMs;
+    }
   }
 
   private addUsage(usage: JobResult['usage']): void {
@@ -149,6 +179,9 @@ export class TargetMetrics {
     for (const [key, n] of Object.entries(other.tokens)) {
       this.tokens[key as keyof TokenTotals] += n;
     }
+    for (const [key, n] of Object.entries(other.attempts)) {
+      this.attempts[key as keyof AttemptTotals] += n;
+    }
     widenWindow(this.window, other.window);
     this.histograms.merge(other.histograms);
     this.price ??= other.price;
@@ -176,6 +209,7 @@ export class TargetMetrics {
       completed: this.completed,
       outcomes: { ...this.outcomes },
       successRate: this.requests === 0 ? null : this.successes / this.requests,
+      attempts: { ...this.attempts, backoffMs: Math.round(this.attempts.backoffMs * 1000) / 1000 },
       window: {
         firstScheduledAt: this.window.firstScheduledAt ?? null,
         firstSentAt: this.window.firstSentAt ?? null,

@@ -1,24 +1,32 @@
 import { estimatePromptTokens } from '../tokens/estimate.js';
 import { planChunks } from './chunk-plan.js';
 import { type Exchange, readBody, sendError } from './exchange.js';
+import { drawFault, type FaultPlan } from './faults.js';
+import { markFault, refuseModerated, refuseOverLimit, refuseWhenBalanceGone } from './gates.js';
 import { jsonReply } from './json-responder.js';
 import { planReply } from './reply.js';
-import { streamReply } from './stream-responder.js';
+import { RequestCap } from './request-cap.js';
+import { type ReplyToSend, type Stoppable, type StreamInterrupt, streamReply } from './stream-responder.js';
 import { validateChatRequest } from './validate.js';
-import { bodyTooLarge } from './wire-errors.js';
+import { bodyTooLarge, serverError, serverOverloaded } from './wire-errors.js';
 
 /** Large enough for long multimodal prompts, small enough that a runaway client can't exhaust memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * `POST /v1/chat/completions`, after routing and auth. The pipeline, one step per concern:
- *   read body → validate → [admission: concurrency/RPM/TPM → 429, later] →
- *   [faults: 500/503/402/451, stalls, cuts, later] → plan the reply → respond (stream or JSON).
- * Later steps plug in between validate and respond as their own modules.
+ *   [time cap armed] → read body → validate (400) → balance (402) → rate limits (429) →
+ *   moderation (451) → seeded fault draw (500/503 now; stalls, error events, cuts later) →
+ *   plan the reply → respond (stream or JSON).
+ * A request turned away before the rate limits never counts toward them; one refused by
+ * moderation was admitted, so it does (as on a real gateway, where the filter runs behind it).
  */
 export async function handleChat(ex: Exchange): Promise<void> {
+  const cap = new RequestCap(ex);
   const body = await readBody(ex.req, MAX_BODY_BYTES);
   if (body.kind === 'aborted') return;
+  // The cap may have answered while the body was still arriving.
+  if (ex.res.headersSent || ex.res.destroyed) return;
   if (body.kind === 'too_large') return sendError(ex, bodyTooLarge(MAX_BODY_BYTES));
 
   const validated = validateChatRequest(body.text, ex.options.models);
@@ -29,7 +37,19 @@ export async function handleChat(ex: Exchange): Promise<void> {
   ex.record.stream = request.stream;
   ex.record.promptTokens = promptTokens;
 
+  if (refuseWhenBalanceGone(ex)) return;
+  if (refuseOverLimit(ex, promptTokens)) return;
+  if (refuseModerated(ex, request.messages)) return;
+
   const { options } = ex;
+  const fault = drawFault(options, options.seed, ex.requestNumber);
+  if (fault.kind !== 'none') markFault(ex, fault.kind);
+  if (fault.kind === 'error500') return sendError(ex, serverError());
+  if (fault.kind === 'error503') return sendError(ex, serverOverloaded());
+  // Past this point a reply starts (even one that will fail), so the balance is charged.
+  ex.state.billedReplies++;
+  if (fault.kind === 'stall' && (fault.phase === 'before-headers' || !request.stream)) return;
+
   const tokens = planReply({
     seed: options.seed,
     model: request.model,
@@ -39,7 +59,19 @@ export async function handleChat(ex: Exchange): Promise<void> {
     ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
   });
   const { chunks, doneAtMs } = planChunks(tokens, options, ex.random);
-  const reply = { request, promptTokens, chunks, doneAtMs, finishReason: tokens.finishReason };
-  if (request.stream) streamReply(ex, reply);
-  else jsonReply(ex, reply);
+  const reply: ReplyToSend = { request, promptTokens, chunks, doneAtMs, finishReason: tokens.finishReason };
+  cap.attach(respond(ex, reply, fault));
+}
+
+function respond(ex: Exchange, reply: ReplyToSend, fault: FaultPlan): Stoppable {
+  if (!reply.request.stream) {
+    if (fault.kind === 'midStreamError') return jsonReply(ex, reply, 'error');
+    if (fault.kind === 'abruptClose') return jsonReply(ex, reply, 'abort');
+    return jsonReply(ex, reply);
+  }
+  let interrupt: StreamInterrupt | undefined;
+  if (fault.kind === 'stall') interrupt = { afterChunks: fault.afterChunks, action: 'stall' };
+  if (fault.kind === 'midStreamError') interrupt = { afterChunks: fault.afterChunks, action: 'error' };
+  if (fault.kind === 'abruptClose') interrupt = { afterChunks: fault.afterChunks, action: 'abort' };
+  return streamReply(ex, reply, interrupt);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MockOptions } from './options.js';
 import type { Random } from './prng.js';
+import type { MockState } from './state.js';
 import type { MockRequestRecord } from './stats.js';
 import { type WireError, wireErrorBody } from './wire-errors.js';
 
@@ -10,16 +11,28 @@ export interface Exchange {
   res: ServerResponse;
   options: MockOptions;
   traceId: string;
+  /** Arrival order (0-based, every route counted): with the seed, it fixes this request's randomness. */
+  requestNumber: number;
+  /** What the whole server shares: stats, rate-limit windows, the balance. */
+  state: MockState;
   /** Per-request generator for delays and write splits, derived from (seed, request number). */
   random: Random;
   /** Ground truth being filled in; `endAt`/`status` are set when the response closes. */
   record: Omit<MockRequestRecord, 'endAt' | 'status'>;
+  /** Set when the mock itself destroyed the socket (a fault), so the record doesn't blame the client. */
+  closedByServer?: boolean;
 }
 
 /** Sends a complete JSON response and stamps `headersAt`. */
-export function sendJson(ex: Exchange, status: number, body: string): void {
+export function sendJson(
+  ex: Exchange,
+  status: number,
+  body: string,
+  extraHeaders: Record<string, string> = {},
+): void {
   if (ex.res.headersSent || ex.res.destroyed) return;
   ex.res.writeHead(status, {
+    ...extraHeaders,
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
   });
@@ -27,8 +40,8 @@ export function sendJson(ex: Exchange, status: number, body: string): void {
   ex.res.end(body);
 }
 
-export function sendError(ex: Exchange, error: WireError): void {
-  sendJson(ex, error.status, wireErrorBody(error));
+export function sendError(ex: Exchange, error: WireError, extraHeaders?: Record<string, string>): void {
+  sendJson(ex, error.status, wireErrorBody(error), extraHeaders);
 }
 
 export type BodyResult = { kind: 'ok'; text: string } | { kind: 'too_large' } | { kind: 'aborted' };

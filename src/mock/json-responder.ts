@@ -1,16 +1,31 @@
 import type { Exchange } from './exchange.js';
-import { sendJson } from './exchange.js';
-import { completionId, type ReplyToSend } from './stream-responder.js';
+import { sendError, sendJson } from './exchange.js';
+import { completionId, type ReplyToSend, type Stoppable } from './stream-responder.js';
+import { serverError } from './wire-errors.js';
+
+/**
+ * How a non-stream reply goes wrong, when it does. There is no stream to break, so at the moment
+ * the reply was due a mid-stream error becomes a 500 and an abrupt close drops the connection
+ * before any headers.
+ */
+export type JsonFailure = 'error' | 'abort';
 
 /**
  * Answers a non-stream request once the whole reply would have been generated (the same schedule
  * as the stream), as one `application/json` body per wire facts §3.
  */
-export function jsonReply(ex: Exchange, reply: ReplyToSend): void {
+export function jsonReply(ex: Exchange, reply: ReplyToSend, failure?: JsonFailure): Stoppable {
   let timer: NodeJS.Timeout | undefined;
   ex.res.once('close', () => clearTimeout(timer));
   const wait = Math.max(0, ex.record.receivedAt + reply.doneAtMs - performance.now());
   timer = setTimeout(() => {
+    if (failure === 'error')
+      return sendError(ex, serverError('The server had an error while generating the response'));
+    if (failure === 'abort') {
+      ex.closedByServer = true;
+      ex.res.destroy();
+      return;
+    }
     let content = '';
     let reasoning = '';
     let reasoningTokens = 0;
@@ -41,4 +56,10 @@ export function jsonReply(ex: Exchange, reply: ReplyToSend): void {
     ex.record.reasoningTokens = reasoningTokens;
     sendJson(ex, 200, JSON.stringify(body));
   }, wait);
+  return {
+    stop() {
+      clearTimeout(timer);
+      return !ex.res.headersSent && !ex.res.destroyed;
+    },
+  };
 }

@@ -1,5 +1,8 @@
 import { UserError } from '../errors.js';
+import { isStepfunTierName, STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { checkDist, type Dist } from './dist.js';
+import type { StallPhase } from './faults.js';
+import { RETRY_AFTER_STYLES, type RetryAfterStyle } from './rate-limit-headers.js';
 
 /** Wire quirks seen on StepFun and its cousins, each off by default (DESIGN §4, wire facts §4/§8). */
 export interface MockQuirks {
@@ -44,6 +47,35 @@ export interface MockOptions {
   quirks: MockQuirks;
   /** How many per-request records the stats keep (the oldest are dropped first). */
   maxRecords: number;
+
+  // Rate limits → 429 (all off by default). Explicit limits override the tier's.
+  /** A StepFun tier preset (concurrency / RPM / TPM), or null for none. */
+  tier: StepfunTierName | null;
+  /** Requests answered at once; null = the tier's, or unlimited. */
+  maxConcurrency: number | null;
+  /** Requests per sliding minute; null = the tier's, or unlimited. */
+  rpm: number | null;
+  /** Prompt + completion tokens per sliding minute; null = the tier's, or unlimited. */
+  tpm: number | null;
+  /** How 429s say when to retry: nothing (as StepFun documents), Retry-After, retry-after-ms or OpenAI's headers. */
+  retryAfter: RetryAfterStyle;
+
+  // Faults, drawn per request from the seed (probabilities 0..1, summing to at most 1).
+  errorRate500: number;
+  errorRate503: number;
+  /** Requests that are accepted and then never answered (held open until the client leaves). */
+  stallRate: number;
+  stallPhase: StallPhase;
+  /** Streams that send an `{"error":…}` event and `[DONE]` after a few tokens. */
+  midStreamErrorRate: number;
+  /** Streams whose socket is destroyed after a few tokens, without finish_reason or `[DONE]`. */
+  abruptCloseRate: number;
+  /** After this many replies the balance is gone and every chat request gets 402; null = never. */
+  balanceRequests: number | null;
+  /** Regex source: a request whose user text matches gets 451; null = no moderation. */
+  moderationPattern: string | null;
+  /** Server-side cap per request (StepFun's is 10 minutes): 503 before headers, else the stream is cut. */
+  maxRequestMs: number;
 }
 
 /** Every default of the mock, in one place. */
@@ -68,6 +100,20 @@ export const DEFAULT_MOCK_OPTIONS: Readonly<MockOptions> = Object.freeze({
     finalChunkCarriesText: false,
   }),
   maxRecords: 100_000,
+  tier: null,
+  maxConcurrency: null,
+  rpm: null,
+  tpm: null,
+  retryAfter: 'none',
+  errorRate500: 0,
+  errorRate503: 0,
+  stallRate: 0,
+  stallPhase: 'before-headers',
+  midStreamErrorRate: 0,
+  abruptCloseRate: 0,
+  balanceRequests: null,
+  moderationPattern: null,
+  maxRequestMs: 600_000,
 } satisfies MockOptions);
 
 /** Options as a caller may pass them: any subset, quirks included. */
@@ -136,5 +182,56 @@ export function resolveMockOptions(input: MockOptionsInput = {}): MockOptions {
   if (!isInt(o.reasoningTokens, 0)) fail('reasoningTokens', 'must be an integer >= 0', o.reasoningTokens);
   if (!isInt(o.tokensPerChunk, 1)) fail('tokensPerChunk', 'must be an integer >= 1', o.tokensPerChunk);
   if (!isInt(o.maxRecords, 0)) fail('maxRecords', 'must be an integer >= 0', o.maxRecords);
+  checkLimitsAndFaults(o);
   return o;
+}
+
+const FAULT_RATES = [
+  'errorRate500',
+  'errorRate503',
+  'stallRate',
+  'midStreamErrorRate',
+  'abruptCloseRate',
+] as const;
+
+function checkLimitsAndFaults(o: MockOptions): void {
+  if (o.tier !== null && !isStepfunTierName(o.tier))
+    fail('tier', `must be one of ${STEPFUN_TIER_NAMES.join(', ')} or null`, o.tier);
+  for (const key of ['maxConcurrency', 'rpm', 'tpm', 'balanceRequests'] as const) {
+    const min = key === 'balanceRequests' ? 0 : 1;
+    if (o[key] !== null && !isInt(o[key], min)) fail(key, `must be an integer >= ${min} or null`, o[key]);
+  }
+  if (!RETRY_AFTER_STYLES.includes(o.retryAfter))
+    fail('retryAfter', `must be one of ${RETRY_AFTER_STYLES.join(', ')}`, o.retryAfter);
+  let rateSum = 0;
+  for (const key of FAULT_RATES) {
+    const rate = o[key];
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
+      fail(key, 'must be a probability from 0 to 1', rate);
+    rateSum += rate;
+  }
+  // Faults are exclusive per request, so together they can't exceed certainty (a little float slack).
+  if (rateSum > 1 + 1e-9)
+    fail(
+      'errorRate500 + errorRate503 + stallRate + midStreamErrorRate + abruptCloseRate',
+      'must not exceed 1',
+      rateSum,
+    );
+  if (o.stallPhase !== 'before-headers' && o.stallPhase !== 'mid-stream')
+    fail('stallPhase', "must be 'before-headers' or 'mid-stream'", o.stallPhase);
+  if (o.moderationPattern !== null) {
+    if (typeof o.moderationPattern !== 'string' || o.moderationPattern === '')
+      fail('moderationPattern', 'must be a non-empty regular expression or null', o.moderationPattern);
+    try {
+      new RegExp(o.moderationPattern, 'u');
+    } catch (error) {
+      fail(
+        'moderationPattern',
+        `is not a valid regular expression: ${(error as Error).message}`,
+        o.moderationPattern,
+      );
+    }
+  }
+  if (!isInt(o.maxRequestMs, 1))
+    fail('maxRequestMs', 'must be an integer >= 1 (milliseconds)', o.maxRequestMs);
 }

@@ -7,6 +7,7 @@ import { type Exchange, sendError } from './exchange.js';
 import { type MockOptions, type MockOptionsInput, resolveMockOptions } from './options.js';
 import { createRandom, mixSeed } from './prng.js';
 import { matchRoute } from './routes.js';
+import { createMockState } from './state.js';
 import { type MockStats, MockStatsRecorder } from './stats.js';
 import { notFound } from './wire-errors.js';
 
@@ -46,6 +47,7 @@ function handleControl(stats: MockStatsRecorder, url: URL, res: ServerResponse):
 export async function startMockServer(input: MockOptionsInput = {}): Promise<MockServer> {
   const options = resolveMockOptions(input);
   const stats = new MockStatsRecorder(options.maxRecords);
+  const state = createMockState(options, stats);
   let requestNumber = 0;
   // Responses still open, so close() can wait until each has been counted and recorded.
   const openResponses = new Map<ServerResponse, Promise<void>>();
@@ -58,12 +60,15 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
     if (url.pathname.startsWith('/_mock/')) return handleControl(stats, url, res);
 
     stats.requestStarted();
+    const number = requestNumber++;
     const ex: Exchange = {
       req,
       res,
       options,
       traceId,
-      random: createRandom(mixSeed(options.seed, requestNumber++, 0x5eed)),
+      requestNumber: number,
+      state,
+      random: createRandom(mixSeed(options.seed, number, 0x5eed)),
       record: {
         traceId,
         model: '',
@@ -84,7 +89,7 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
       const status = res.headersSent ? res.statusCode : 0;
       stats.requestEnded(status);
       if (route?.recorded) {
-        const clientClosed = !res.writableFinished;
+        const clientClosed = !res.writableFinished && !ex.closedByServer;
         stats.addRecord({
           ...ex.record,
           // A client that left before any headers: say so rather than leave NaN.

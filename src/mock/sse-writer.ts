@@ -17,6 +17,7 @@ export class SseWriter {
   private offset = 0;
   private draining = false;
   private ending = false;
+  private destroyAtEnd = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -38,6 +39,12 @@ export class SseWriter {
   end(): void {
     this.ending = true;
     if (!this.draining) this.finish();
+  }
+
+  /** Destroys the socket once every queued piece is out: an abrupt close, no terminating chunk. */
+  abort(): void {
+    this.destroyAtEnd = true;
+    this.end();
   }
 
   private get gone(): boolean {
@@ -76,6 +83,11 @@ export class SseWriter {
   };
 
   private finish(): void {
-    if (!this.gone) this.res.end();
+    if (this.gone) return;
+    if (!this.destroyAtEnd) this.res.end();
+    // Ending the socket (not the response) flushes what was written, then closes the connection
+    // without HTTP's terminating chunk: the client sees the body break off mid-stream.
+    else if (this.res.socket) this.res.socket.end();
+    else this.res.destroy();
   }
 }

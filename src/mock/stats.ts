@@ -1,3 +1,6 @@
+import { FAULT_KINDS, type FaultKind } from './faults.js';
+import type { LimitName } from './limits.js';
+
 /**
  * Ground truth: what the mock did, so tests and benchmarks can check a client's measurements.
  *
@@ -29,7 +32,19 @@ export interface MockRequestRecord {
   reasoningTokens: number;
   /** True when the client closed the connection before the response was complete. */
   clientClosed?: boolean;
+  /** The limit a 429 was sent for. */
+  limitedBy?: LimitName;
+  /** The fault injected into this request (random, balance or moderation). */
+  fault?: FaultKind;
+  /** Set when the server-side time cap (`maxRequestMs`) ended the request. */
+  capped?: 'cap503' | 'capCut';
 }
+
+export type RateLimitedCounts = Record<LimitName, number>;
+export type FaultCounts = Record<FaultKind, number>;
+
+const zeroRateLimited = (): RateLimitedCounts => ({ concurrency: 0, rpm: 0, tpm: 0 });
+const zeroFaults = (): FaultCounts => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as FaultCounts;
 
 export interface MockStatsSnapshot {
   /** Every request except the mock's own `/_mock/*` routes. */
@@ -38,6 +53,13 @@ export interface MockStatsSnapshot {
   byStatus: Record<string, number>;
   inFlight: number;
   maxInFlight: number;
+  /** 429s sent, by the limit that was hit. */
+  rateLimited: RateLimitedCounts;
+  /**
+   * Faults injected, by kind. `stall` counts when the stall starts; `cap503`/`capCut` count when the
+   * time cap fires (also on a stalled request, which then counts under both).
+   */
+  faults: FaultCounts;
   /** One per `POST /v1/chat/completions`, oldest first; bounded by `maxRecords`. */
   records: MockRequestRecord[];
 }
@@ -57,6 +79,8 @@ export class MockStatsRecorder implements MockStats {
   byStatus: Record<string, number> = {};
   inFlight = 0;
   maxInFlight = 0;
+  rateLimited = zeroRateLimited();
+  faults = zeroFaults();
   private ring: MockRequestRecord[] = [];
   /** Index of the oldest record once the ring is full. */
   private head = 0;
@@ -79,6 +103,14 @@ export class MockStatsRecorder implements MockStats {
     this.byStatus[key] = (this.byStatus[key] ?? 0) + 1;
   }
 
+  countRateLimited(reason: LimitName): void {
+    this.rateLimited[reason]++;
+  }
+
+  countFault(kind: FaultKind): void {
+    this.faults[kind]++;
+  }
+
   addRecord(record: MockRequestRecord): void {
     if (this.maxRecords === 0) return;
     if (this.ring.length < this.maxRecords) {
@@ -95,6 +127,8 @@ export class MockStatsRecorder implements MockStats {
       byStatus: { ...this.byStatus },
       inFlight: this.inFlight,
       maxInFlight: this.maxInFlight,
+      rateLimited: { ...this.rateLimited },
+      faults: { ...this.faults },
       records: this.records,
     };
   }
@@ -104,6 +138,8 @@ export class MockStatsRecorder implements MockStats {
     this.requests = 0;
     this.byStatus = {};
     this.maxInFlight = this.inFlight;
+    this.rateLimited = zeroRateLimited();
+    this.faults = zeroFaults();
     this.ring = [];
     this.head = 0;
   }

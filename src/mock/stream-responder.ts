@@ -4,6 +4,7 @@ import { ChunkEncoder } from './chunks.js';
 import type { Exchange } from './exchange.js';
 import { SseWriter } from './sse-writer.js';
 import type { ChatRequest } from './validate.js';
+import { serverError, wireErrorBody } from './wire-errors.js';
 
 export interface ReplyToSend {
   request: ChatRequest;
@@ -14,15 +15,34 @@ export interface ReplyToSend {
   finishReason: 'stop' | 'length';
 }
 
+/**
+ * A fault that replaces the rest of a stream after `afterChunks` text chunks (at the time the next
+ * chunk was due): go silent, send an error event and `[DONE]`, or drop the connection.
+ */
+export interface StreamInterrupt {
+  afterChunks: number;
+  action: 'stall' | 'error' | 'abort';
+}
+
+/** A response in progress that the server's time cap can stop. */
+export interface Stoppable {
+  /** Stops all further output; true when the response was still in progress. */
+  stop(): boolean;
+}
+
 /** StepFun ids come as 32 hex digits (among other forms); opaque to clients. */
 export const completionId = (): string => randomBytes(16).toString('hex');
+
+/** The vLLM/OpenAI mid-stream error form (wire facts §8), then `[DONE]`. */
+const MID_STREAM_ERROR = wireErrorBody(serverError('The server had an error while generating the response'));
 
 /**
  * Streams the reply as SSE: headers and the role chunk at once, each text chunk at its planned
  * time (one timer per stream at a time, so thousands of slow streams cost only timers), then the
- * final chunk and `[DONE]`. Stops quietly when the client goes away.
+ * final chunk and `[DONE]`. Stops quietly when the client goes away. `stop()` ends the stream
+ * cleanly but without finish_reason or `[DONE]`, as the server's time cap does.
  */
-export function streamReply(ex: Exchange, reply: ReplyToSend): void {
+export function streamReply(ex: Exchange, reply: ReplyToSend, interrupt?: StreamInterrupt): Stoppable {
   const { res, options, record } = ex;
   const quirks = options.quirks;
   const encoder = new ChunkEncoder({
@@ -42,6 +62,7 @@ export function streamReply(ex: Exchange, reply: ReplyToSend): void {
   writer.data(encoder.role());
 
   let timer: NodeJS.Timeout | undefined;
+  let finished = false;
   res.once('close', () => clearTimeout(timer));
   const arrivedAt = record.receivedAt;
   const schedule = (atMs: number, step: () => void) => {
@@ -50,13 +71,33 @@ export function streamReply(ex: Exchange, reply: ReplyToSend): void {
 
   let completion = 0;
   const finish = (textAlreadyCarried: boolean) => {
+    finished = true;
     if (!textAlreadyCarried) writer.data(encoder.finish(completion, reply.finishReason));
     if (quirks.usage === 'openai' && reply.request.includeUsage) writer.data(encoder.usageOnly(completion));
     writer.data('[DONE]');
     writer.end();
   };
 
+  // The fault must strike before any finish_reason goes out: at the latest in place of the final
+  // chunk, or of the last text chunk when that one carries the finish_reason.
+  const lastFaultFree = reply.chunks.length - (quirks.finalChunkCarriesText ? 1 : 0);
+  const faultAt = interrupt ? Math.max(0, Math.min(interrupt.afterChunks, lastFaultFree)) : -1;
+  const strike = (action: StreamInterrupt['action']) => {
+    // 'stall': nothing more, ever; the socket stays open until the client, the cap or close() ends it.
+    if (action === 'stall') return;
+    finished = true;
+    if (action === 'error') {
+      writer.data(MID_STREAM_ERROR);
+      writer.data('[DONE]');
+      writer.end();
+    } else {
+      ex.closedByServer = true;
+      writer.abort();
+    }
+  };
+
   const sendChunk = (index: number) => {
+    if (index === faultAt) return strike(interrupt!.action);
     const chunk = reply.chunks[index]!;
     const last = index === reply.chunks.length - 1;
     completion += chunk.tokens;
@@ -67,10 +108,22 @@ export function streamReply(ex: Exchange, reply: ReplyToSend): void {
       encoder.text(chunk.kind, chunk.text, completion, carryFinish ? reply.finishReason : undefined),
     );
     record.firstTokenAt ??= performance.now();
-    if (last) finish(carryFinish);
-    else schedule(reply.chunks[index + 1]!.atMs, () => sendChunk(index + 1));
+    if (!last) schedule(reply.chunks[index + 1]!.atMs, () => sendChunk(index + 1));
+    else if (carryFinish) finish(true);
+    else finishOrStrike();
   };
+  const finishOrStrike = () => (faultAt === reply.chunks.length ? strike(interrupt!.action) : finish(false));
 
-  if (reply.chunks.length === 0) schedule(reply.doneAtMs, () => finish(false));
+  if (reply.chunks.length === 0) schedule(reply.doneAtMs, finishOrStrike);
   else schedule(reply.chunks[0]!.atMs, () => sendChunk(0));
+
+  return {
+    stop() {
+      clearTimeout(timer);
+      if (finished || res.destroyed) return false;
+      finished = true;
+      writer.end();
+      return true;
+    },
+  };
 }

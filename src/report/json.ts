@@ -5,6 +5,7 @@ import type { BadRow } from '../dataset/types.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import { HDR_CONFIG } from '../metrics/histograms.js';
 import { TargetMetrics } from '../metrics/target-metrics.js';
+import type { TimelineJSON } from '../metrics/timeline.js';
 import type { Price } from '../plan/types.js';
 import {
   type HistogramFormat,
@@ -12,6 +13,7 @@ import {
   REPORT_SCHEMA_VERSION,
   type Report,
   type ReportEnvironment,
+  type ReportLimits,
   type ReportRun,
   type ReportTarget,
 } from './schema.js';
@@ -36,6 +38,9 @@ export interface ReportInput {
   /** Defaults to the current process's (without the hostname, which may be private). */
   environment?: ReportEnvironment;
   aborted?: { reason: string };
+  limits?: ReportLimits;
+  timeline?: TimelineJSON;
+  resumed?: { kept: number; rerun: number };
   /** ISO time the report is stamped with; defaults to now (injectable for reproducible tests). */
   generatedAt?: string;
 }
@@ -112,6 +117,9 @@ export function buildReport(input: ReportInput): Report {
     histogramFormat: HISTOGRAM_FORMAT,
     targets,
   };
+  if (input.limits) report.limits = input.limits;
+  if (input.timeline) report.timeline = input.timeline;
+  if (input.resumed) report.resumed = input.resumed;
   if (input.aborted) report.aborted = input.aborted;
   return report;
 }

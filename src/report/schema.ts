@@ -1,6 +1,7 @@
 import type { BadRow } from '../dataset/types.js';
 import type { EncodedHistograms } from '../metrics/histograms.js';
 import type { TargetSummary } from '../metrics/target-metrics.js';
+import type { TimelineJSON } from '../metrics/timeline.js';
 import type { Price } from '../plan/types.js';
 
 /**
@@ -73,6 +74,27 @@ export interface Report {
   dataset: ReportDataset;
   histogramFormat: HistogramFormat;
   targets: ReportTarget[];
+  /** The limits the client held itself to, and where adaptive concurrency ended up. */
+  limits?: ReportLimits;
+  /** Per-second activity and notable events (limit changes, holds, aborts) of this session. */
+  timeline?: TimelineJSON;
+  /** Present when the run continued an earlier one (`--resume`). */
+  resumed?: { kept: number; rerun: number };
   /** Present only when the run stopped early. */
   aborted?: { reason: string };
+}
+
+export interface ReportLimits {
+  adaptive: boolean;
+  /** `--concurrency`: the ceiling; the adaptive limit moves below it. */
+  maxConcurrency: number;
+  /** The concurrency limit in force when the run ended. */
+  finalConcurrency: number;
+  rpm: number | null;
+  tpm: number | null;
+  /** StepFun tier preset the budgets came from, if any. */
+  tier: string | null;
+  /** Extra attempts allowed per job. */
+  retries: number;
+  timeoutsMs: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number };
 }

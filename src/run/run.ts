@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BadRowPolicy } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import type { MockOptionsInput } from '../mock/options.js';
 import { startMockServer } from '../mock/server.js';
 import { type ConfigFile, loadConfigFile } from '../plan/config-file.js';
+import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
 import { DEFAULT_CONCURRENCY } from '../plan/defaults.js';
+import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 import { resolveTargets, type TargetFlags } from '../plan/targets.js';
 import { executeRun, type RunEvents, type RunOutcome } from './execute.js';
 
@@ -23,8 +27,29 @@ export interface RunOptions extends TargetFlags {
   mock?: boolean | MockOptionsInput;
   /** Environment to read API keys from; default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** Abort to stop dispatching; in-flight jobs finish and everything is written. */
+  /** Extra attempts per job after a retryable failure (default 4; 0 for pure load tests). */
+  retries?: number;
+  /** Stop (exit 3) when more than this share (0..1) of jobs fail for reasons other than 429. */
+  maxErrorRate?: number;
+  /** Named timeouts, ms. */
+  timeouts?: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number };
+  /** Requests/min and tokens/min the client holds itself to. */
+  rpm?: number;
+  tpm?: number;
+  /** StepFun account tier preset (V0…V5): concurrency, RPM and TPM; explicit values win. */
+  tier?: StepfunTierName;
+  /** Adaptive concurrency (default true); false pins it at `concurrency`. */
+  adaptive?: boolean;
+  /** After a stop, how long in-flight requests may take before they are aborted (ms). */
+  graceMs?: number;
+  /** Continue the run in this folder: recorded jobs are skipped. */
+  resume?: string;
+  /** With `resume`: run again the jobs that ended in an error. */
+  retryErrors?: boolean;
+  /** Abort to stop dispatching; in-flight jobs get the grace period and everything is written. */
   stop?: AbortSignal;
+  /** Abort to cancel in-flight requests at once; they are recorded as interrupted. */
+  abort?: AbortSignal;
   /** Command line for the report (caller redacts it). */
   command?: string[];
 }

@@ -51,6 +51,20 @@ describe('stepbench mock flags', () => {
       '--usage=openai',
       '--finish-reason-style=null',
       '--final-chunk-text',
+      '--tier=V2',
+      '--max-concurrency=3',
+      '--rpm=60',
+      '--tpm=9000',
+      '--retry-after=openai',
+      '--error-rate-500=0.1',
+      '--error-rate-503=0.2',
+      '--stall-rate=0.05',
+      '--stall-phase=mid-stream',
+      '--mid-stream-error-rate=0.01',
+      '--abrupt-close-rate=0.02',
+      '--balance-requests=100',
+      '--moderation-pattern=炸弹|bomb',
+      '--max-request-ms=5000',
     ]);
     expect(resolveMockOptions(mockOptionsFromArgs(args))).toEqual({
       host: '0.0.0.0',
@@ -64,6 +78,20 @@ describe('stepbench mock flags', () => {
       reasoningTokens: 3,
       tokensPerChunk: 2,
       maxRecords: 100_000,
+      tier: 'V2',
+      maxConcurrency: 3,
+      rpm: 60,
+      tpm: 9000,
+      retryAfter: 'openai',
+      errorRate500: 0.1,
+      errorRate503: 0.2,
+      stallRate: 0.05,
+      stallPhase: 'mid-stream',
+      midStreamErrorRate: 0.01,
+      abruptCloseRate: 0.02,
+      balanceRequests: 100,
+      moderationPattern: '炸弹|bomb',
+      maxRequestMs: 5000,
       quirks: {
         crlf: true,
         noSpaceAfterData: true,
@@ -98,6 +126,35 @@ describe('stepbench mock flags', () => {
     expect(help).toContain('Examples:');
     expect(help).toContain('normal:300:80');
     expect(help).toContain('--no-space');
+    for (const flag of [
+      '--tier',
+      '--max-concurrency',
+      '--rpm',
+      '--tpm',
+      '--retry-after',
+      '--error-rate-500',
+      '--error-rate-503',
+      '--stall-rate',
+      '--stall-phase',
+      '--mid-stream-error-rate',
+      '--abrupt-close-rate',
+      '--balance-requests',
+      '--moderation-pattern',
+      '--max-request-ms',
+    ])
+      expect(help).toContain(flag);
+    expect(help).toContain('mock --tier V0 --retry-after seconds');
+    expect(help).toContain('V0 5/10/5000000');
+  });
+
+  test('an unknown tier or retry-after style is refused by the parser', async () => {
+    await expect(parseFlags(['--tier=V9'])).rejects.toThrow(/tier/);
+    await expect(parseFlags(['--retry-after=minutes'])).rejects.toThrow(/retry-after/);
+  });
+
+  test('fault rates that add up past 1 are refused with a UserError', async () => {
+    const args = await parseFlags(['--error-rate-500=0.7', '--stall-rate=0.5']);
+    expect(() => resolveMockOptions(mockOptionsFromArgs(args))).toThrow(UserError);
   });
 });
 

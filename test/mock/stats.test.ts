@@ -34,8 +34,30 @@ test('in-flight counting, max, status counts and reset', () => {
     byStatus: { '200': 1, '429': 1 },
   });
   stats.addRecord(record(1));
+  stats.countRateLimited('rpm');
+  stats.countFault('stall');
+  expect(stats.snapshot().rateLimited.rpm).toBe(1);
+  expect(stats.snapshot().faults.stall).toBe(1);
   stats.reset();
-  expect(stats.snapshot()).toEqual({ requests: 0, byStatus: {}, inFlight: 1, maxInFlight: 1, records: [] });
+  expect(stats.snapshot()).toEqual({
+    requests: 0,
+    byStatus: {},
+    inFlight: 1,
+    maxInFlight: 1,
+    rateLimited: { concurrency: 0, rpm: 0, tpm: 0 },
+    faults: {
+      error500: 0,
+      error503: 0,
+      stall: 0,
+      midStreamError: 0,
+      abruptClose: 0,
+      balance402: 0,
+      moderation451: 0,
+      cap503: 0,
+      capCut: 0,
+    },
+    records: [],
+  });
   stats.requestEnded(200);
   expect(stats.inFlight).toBe(0);
 });
@@ -46,4 +68,15 @@ test('maxRecords 0 keeps no records but still counts', () => {
   stats.requestStarted();
   expect(stats.records).toEqual([]);
   expect(stats.requests).toBe(1);
+});
+
+test('snapshots copy the counters, so a later count does not change an earlier snapshot', () => {
+  const stats = new MockStatsRecorder(10);
+  stats.countFault('error500');
+  const before = stats.snapshot();
+  stats.countFault('error500');
+  stats.countRateLimited('tpm');
+  expect(before.faults.error500).toBe(1);
+  expect(before.rateLimited.tpm).toBe(0);
+  expect(stats.snapshot().faults.error500).toBe(2);
 });

@@ -63,6 +63,7 @@ describe('buildReport', () => {
     const s = flash!.summary;
     expect(Object.keys(s).sort()).toEqual(
       [
+        'attempts',
         'completed',
         'cost',
         'latency',
@@ -75,6 +76,7 @@ describe('buildReport', () => {
       ].sort(),
     );
     expect(Object.keys(s.outcomes).sort()).toEqual([...OUTCOME_CLASSES].sort());
+    expect(Object.keys(s.attempts).sort()).toEqual(['attempts', 'backoffMs', 'rateLimited', 'retriedJobs']);
     expect(Object.keys(s.latency).sort()).toEqual([...DURATION_METRICS].sort());
     for (const metric of DURATION_METRICS)
       expect(Object.keys(s.latency[metric]).sort()).toEqual(PERCENTILE_KEYS.sort());

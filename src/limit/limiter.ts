@@ -1,0 +1,272 @@
+import type { OutcomeClass } from '../client/types.js';
+import { AdaptiveConcurrency, type LimitEvent } from './adaptive-concurrency.js';
+import { RateBudget } from './token-bucket.js';
+
+/**
+ * The one gate a job passes before each attempt: a concurrency slot (fixed or adaptive), an RPM
+ * token, a TPM debit, and no global hold. Waiters are served strictly in arrival order.
+ */
+
+export interface LimiterOptions {
+  maxConcurrency: number;
+  /** Adaptive AIMD concurrency (default in the CLI); false pins the limit at maxConcurrency. */
+  adaptive: boolean;
+  rpm?: number;
+  tpm?: number;
+  /** Monotonic clock, ms. Default `performance.now`. */
+  now?: () => number;
+  /** One-shot timer. Default `setTimeout` (not unref'd: a waiting run must keep the process alive). */
+  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  /** Adaptive starting limit; default 4 (clamped to maxConcurrency). */
+  initialConcurrency?: number;
+}
+
+/** A limit change or growth pause from the adaptive controller, or a global hold (`hold`). */
+export type LimiterEvent =
+  | LimitEvent
+  | { at: number; kind: 'hold'; limit: number; reason: string; untilMs: number };
+
+export interface PermitFeedback {
+  outcome: OutcomeClass;
+  status?: number;
+  /** Tokens the server reported (prompt + completion); corrects the TPM estimate. */
+  actualTokens?: number;
+  /** The server's wait hint (parseRetryAfter) on a 429/503. */
+  retryAfterMs?: number;
+}
+
+export interface Permit {
+  /** Frees the slot and reports how the attempt went. Calling it again does nothing. */
+  release(feedback: PermitFeedback): void;
+}
+
+interface Waiter {
+  tokens: number;
+  resolve: (permit: Permit) => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+type Feedback = 'success' | 'rate-limited' | 'trouble' | 'neutral';
+
+/** How an attempt's outcome steers the adaptive limit. */
+function feedbackOf(outcome: OutcomeClass): Feedback {
+  switch (outcome) {
+    case 'ok':
+    case 'assertion_failed':
+    case 'length':
+    case 'content_filter':
+      return 'success';
+    case 'rate_limited':
+      return 'rate-limited';
+    case 'http_5xx':
+    case 'timeout_connect':
+    case 'timeout_first_token':
+    case 'timeout_idle':
+    case 'timeout_total':
+    case 'network':
+    case 'stream_error':
+    case 'truncated':
+      return 'trouble';
+    // A 4xx is the request's fault and an interruption is ours: neither says anything about capacity.
+    case 'http_4xx':
+    case 'interrupted':
+      return 'neutral';
+  }
+}
+
+const realTimer = (fn: () => void, ms: number) => {
+  const handle = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(handle) };
+};
+
+export class Limiter {
+  private readonly now: () => number;
+  private readonly setTimer: (fn: () => void, ms: number) => { cancel(): void };
+  private readonly fixedLimit: number;
+  private readonly adaptive?: AdaptiveConcurrency;
+  private readonly rpm?: RateBudget;
+  private readonly tpm?: RateBudget;
+  private readonly queue: Waiter[] = [];
+  private readonly listeners: Array<(e: LimiterEvent) => void> = [];
+  private active = 0;
+  private heldUntil = Number.NEGATIVE_INFINITY;
+  private timer?: { cancel(): void };
+  private timerAt = Number.NaN;
+
+  constructor(options: LimiterOptions) {
+    if (!(Number.isInteger(options.maxConcurrency) && options.maxConcurrency >= 1)) {
+      throw new RangeError(`maxConcurrency must be an integer ≥ 1, got ${options.maxConcurrency}`);
+    }
+    this.now = options.now ?? (() => performance.now());
+    this.setTimer = options.setTimer ?? realTimer;
+    this.fixedLimit = options.maxConcurrency;
+    if (options.adaptive) {
+      this.adaptive = new AdaptiveConcurrency({
+        max: options.maxConcurrency,
+        now: this.now,
+        ...(options.initialConcurrency !== undefined && { initial: options.initialConcurrency }),
+      });
+      this.adaptive.onEvent((e) => this.emit(e));
+    }
+    if (options.rpm !== undefined) this.rpm = new RateBudget({ perMinute: options.rpm, now: this.now });
+    if (options.tpm !== undefined) this.tpm = new RateBudget({ perMinute: options.tpm, now: this.now });
+  }
+
+  get limit(): number {
+    return this.adaptive ? this.adaptive.limit : this.fixedLimit;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  onEvent(listener: (e: LimiterEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Waits (FIFO) until a concurrency slot, an RPM token and `estimatedTokens` TPM are available
+   * and no global hold is in force. Rejects with `signal.reason` if aborted while waiting; an
+   * aborted waiter takes nothing.
+   */
+  acquire(estimatedTokens: number, signal?: AbortSignal): Promise<Permit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<Permit>((resolve, reject) => {
+      const waiter: Waiter = { tokens: Math.max(0, estimatedTokens), resolve, reject };
+      if (signal) {
+        waiter.signal = signal;
+        waiter.onAbort = () => {
+          const index = this.queue.indexOf(waiter);
+          if (index < 0) return;
+          this.queue.splice(index, 1);
+          reject(signal.reason);
+          // The head may have been the one blocking everyone behind it.
+          this.pump();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /**
+   * Everyone waits until `untilMs` (clock time): after a 429 with Retry-After the server asked the
+   * whole client to slow down, not one request. A shorter hold never shortens a longer one.
+   */
+  pauseUntil(untilMs: number, reason: string): void {
+    if (!(untilMs > this.heldUntil) || untilMs <= this.now()) return;
+    this.heldUntil = untilMs;
+    this.emit({ at: this.now(), kind: 'hold', limit: this.limit, reason, untilMs });
+    this.pump();
+  }
+
+  private grant(waiter: Waiter): Permit {
+    this.active++;
+    this.rpm?.take(1);
+    this.tpm?.take(waiter.tokens);
+    this.adaptive?.noteInFlight(this.active);
+    let released = false;
+    return {
+      release: (feedback) => {
+        if (released) return;
+        released = true;
+        this.settle(waiter.tokens, feedback);
+      },
+    };
+  }
+
+  private settle(estimated: number, feedback: PermitFeedback): void {
+    this.active--;
+    if (this.tpm && feedback.actualTokens !== undefined && Number.isFinite(feedback.actualTokens)) {
+      this.tpm.adjust(feedback.actualTokens - estimated);
+    }
+    const kind = feedbackOf(feedback.outcome);
+    if (kind === 'rate-limited') {
+      this.onRateLimited(feedback.retryAfterMs);
+    } else if (kind === 'trouble') {
+      this.adaptive?.onTrouble(feedback.status === undefined ? feedback.outcome : `HTTP ${feedback.status}`);
+    } else if (kind === 'success') {
+      this.adaptive?.onSuccess();
+    }
+    this.pump();
+  }
+
+  /**
+   * A 429 holds everyone, not just the one request: until the server's Retry-After when it sent
+   * one, and in adaptive mode also for the cooldown of each new episode. Without that hold a
+   * server that answers 429 in milliseconds (an exhausted RPM window) would be hit by a stream of
+   * instant retries however low the concurrency limit went: concurrency bounds requests in flight,
+   * not requests per second.
+   */
+  private onRateLimited(retryAfterMs: number | undefined): void {
+    const hint = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined;
+    const reason = hint === undefined ? '429' : `429 with Retry-After ${Math.round(hint)} ms`;
+    const newEpisode = this.adaptive?.onRateLimited(retryAfterMs) ?? false;
+    if (this.adaptive && (newEpisode || hint !== undefined)) {
+      this.pauseUntil(this.adaptive.growthHeldUntil, reason);
+    } else if (hint !== undefined) {
+      this.pauseUntil(this.now() + hint, reason);
+    }
+  }
+
+  /** Grants waiters from the head while every constraint allows, then arms one timer if needed. */
+  private pump(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (!head) {
+        this.disarm();
+        return;
+      }
+      const now = this.now();
+      const waitMs = Math.max(
+        this.heldUntil - now,
+        this.rpm ? this.rpm.msUntil(1) : 0,
+        this.tpm ? this.tpm.msUntil(head.tokens) : 0,
+        0,
+      );
+      if (this.active >= this.limit) {
+        // A release will call pump again; time-based waits are re-checked then.
+        this.disarm();
+        return;
+      }
+      if (waitMs > 0) {
+        this.arm(now + waitMs);
+        return;
+      }
+      this.queue.shift();
+      if (head.signal && head.onAbort) head.signal.removeEventListener('abort', head.onAbort);
+      head.resolve(this.grant(head));
+    }
+  }
+
+  private arm(at: number): void {
+    if (this.timer && this.timerAt === at) return;
+    this.disarm();
+    this.timerAt = at;
+    this.timer = this.setTimer(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.NaN;
+        this.pump();
+      },
+      Math.max(0, at - this.now()),
+    );
+  }
+
+  private disarm(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = Number.NaN;
+  }
+
+  private emit(e: LimiterEvent): void {
+    for (const listener of this.listeners) listener(e);
+  }
+}

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import type { OutcomeClass } from '../client/types.js';
+import { readResults } from './reader.js';
+import type { JobResult } from './types.js';
+import { ResultsWriter } from './writer.js';
+
+/** Final outcomes that `--retry-errors` sends again: the wire failed, not the model. */
+const ERROR_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
+  'rate_limited',
+  'http_4xx',
+  'http_5xx',
+  'timeout_connect',
+  'timeout_first_token',
+  'timeout_idle',
+  'timeout_total',
+  'network',
+  'truncated',
+  'stream_error',
+  'interrupted',
+]);
+
+export function endedInError(result: Pick<JobResult, 'outcome'>): boolean {
+  return ERROR_OUTCOMES.has(result.outcome);
+}
+
+export interface PriorResults {
+  /** Keys of jobs already recorded and kept: the run skips them. */
+  done: Set<string>;
+  /** Results kept from the earlier run(s). */
+  kept: number;
+  /** Results dropped so their jobs run again (`--retry-errors`). */
+  dropped: number;
+  /** Line of a cut-off last record (a killed process), removed from the file. */
+  tornLine?: number;
+}
+
+/**
+ * Prepares `results.jsonl` in a folder for `--resume`: every complete record is kept (and
+ * handed to `onKept`, so the new report covers the whole run); a cut-off last line — the trace
+ * of a `kill -9` — is removed so appended records start on a fresh line; with `retryErrors`,
+ * records that ended in error are removed and their jobs run again. The file is rewritten
+ * (to a temporary file, then renamed) only when something has to go, so every job ends up in
+ * it exactly once.
+ */
+export async function preparePriorResults(
+  path: string,
+  options: { retryErrors: boolean; onKept: (result: JobResult) => void },
+): Promise<PriorResults> {
+  const prior: PriorResults = { done: new Set(), kept: 0, dropped: 0 };
+  if (!existsSync(path)) return prior;
+  let needsRewrite = false;
+  for await (const result of readResults(path, (line) => {
+    prior.tornLine = line;
+  })) {
+    if (prior.done.has(result.key) || (options.retryErrors && endedInError(result))) {
+      needsRewrite = true;
+      if (!prior.done.has(result.key)) prior.dropped++;
+      continue;
+    }
+    prior.done.add(result.key);
+  }
+  if (prior.tornLine !== undefined) needsRewrite = true;
+
+  // Second pass: hand kept results on (and rewrite the file when needed), in file order.
+  const tmp = `${path}.resume-tmp`;
+  const writer = needsRewrite ? await ResultsWriter.open(tmp) : undefined;
+  const seen = new Set<string>();
+  for await (const result of readResults(path)) {
+    if (!prior.done.has(result.key) || seen.has(result.key)) continue;
+    seen.add(result.key);
+    prior.kept++;
+    options.onKept(result);
+    writer?.write(result);
+  }
+  if (writer) {
+    await writer.close();
+    await rename(tmp, path);
+  }
+  return prior;
+}

@@ -1,0 +1,105 @@
+import { sendCompletion, type Timeouts } from '../client/send.js';
+import type { Transport } from '../client/transport.js';
+import type { AttemptResult } from '../client/types.js';
+import { estimateRequestTokens } from '../limit/estimate.js';
+import type { Limiter } from '../limit/limiter.js';
+import { parseRetryAfter } from '../limit/retry-after.js';
+import { decideRetry, type RetryPolicy } from '../limit/retry-policy.js';
+import type { Timeline } from '../metrics/timeline.js';
+import type { Job } from '../plan/types.js';
+import { attemptRecord, buildJobResult } from '../results/record.js';
+import type { AttemptRecord, JobResult } from '../results/types.js';
+
+/** What every job of a run shares. */
+export interface JobContext {
+  transport: Transport;
+  limiter: Limiter;
+  timeline: Timeline;
+  retryPolicy: RetryPolicy;
+  timeouts: Timeouts;
+  runStart: number;
+  now: () => number;
+  random: () => number;
+  /** Aborted on stop: no new attempts, waits end. */
+  stop: AbortSignal;
+  /** Aborted to cancel requests on the wire (second Ctrl-C, fatal error, grace period over). */
+  abortInFlight: AbortSignal;
+  /** Live counts for progress displays. */
+  counters: { rateLimited: number; retries: number };
+}
+
+export interface FinishedJob {
+  result: JobResult;
+  final: AttemptResult;
+}
+
+/** Resolves after `ms`, or early (false) when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * One job from first attempt to final outcome: pass the limiter, send, let the retry policy
+ * decide, wait, go round again. This is the only retry loop in stepbench. Waiting for the limiter
+ * and backing off count in `queue`/`latency`; `e2e` and `ttft` describe the final attempt only.
+ * Returns undefined when the run stopped before the job's first attempt was sent: a job that
+ * never went out is not a result, and `--resume` will send it later.
+ */
+export async function runJob(job: Job, scheduledAt: number, ctx: JobContext): Promise<FinishedJob | undefined> {
+  const { limiter, timeline, now } = ctx;
+  const attempts: AttemptRecord[] = [];
+  const estimate = estimateRequestTokens(job.row.messages, { ...job.target.params, ...job.row.params });
+  let dispatchedAt: number | undefined;
+  let last: AttemptResult | undefined;
+  let waitMs = 0;
+  const finish = (final: AttemptResult): FinishedJob => ({
+    final,
+    result: buildJobResult(job, final, attempts, { runStart: ctx.runStart, scheduledAt, dispatchedAt: dispatchedAt ?? now() }),
+  });
+  for (let n = 1; ; n++) {
+    let permit: Awaited<ReturnType<Limiter['acquire']>>;
+    try {
+      permit = await limiter.acquire(estimate, ctx.stop);
+    } catch {
+      // Stopped while waiting for a slot: nothing more is sent for this job. A job that already
+      // made attempts keeps the last one's outcome.
+      return last ? finish(last) : undefined;
+    }
+    dispatchedAt ??= now();
+    timeline.attemptStarted(now(), limiter.inFlight);
+    const attempt = await sendCompletion(ctx.transport, job.target, job.row.messages, job.row.params, {
+      signal: ctx.abortInFlight,
+      now,
+      timeouts: ctx.timeouts,
+    });
+    const decision = decideRetry(attempt, n, ctx.retryPolicy, ctx.random, Date.now());
+    const retryAfterMs = attempt.headers ? parseRetryAfter(attempt.headers, Date.now()) : undefined;
+    permit.release({
+      outcome: attempt.outcome,
+      ...(attempt.status !== undefined ? { status: attempt.status } : {}),
+      ...(attempt.usage.source === 'server' ? { actualTokens: attempt.usage.totalTokens } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+    const willRetry = decision.retry && !ctx.stop.aborted;
+    timeline.attemptEnded(now(), attempt.outcome, willRetry, attempt.usage.completionTokens);
+    if (attempt.outcome === 'rate_limited') ctx.counters.rateLimited++;
+    if (willRetry) ctx.counters.retries++;
+    attempts.push(attemptRecord(attempt, n, ctx.runStart, waitMs));
+    last = attempt;
+    if (!decision.retry || !willRetry) return finish(attempt);
+    waitMs = decision.delayMs;
+    // Stopped during backoff: the last attempt's outcome is the job's outcome.
+    if (!(await pause(waitMs, ctx.stop))) return finish(attempt);
+  }
+}
