@@ -8,7 +8,7 @@
  * comparison within one run means anything.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClientProcess } from './lib/child-runner.mjs';
@@ -124,8 +124,14 @@ function verdicts(rows) {
     if (!sdk) continue;
     out.push({
       target: `stepbench CPU % < SDK loop CPU % at c${r.concurrency}`,
-      measured: `${fixed(r.cpuPercent)} % vs ${fixed(sdk.cpuPercent)} % (per request ${fixed(r.cpuMsPerRequest, 3)} vs ${fixed(sdk.cpuMsPerRequest, 3)} ms)`,
+      measured: `${fixed(r.cpuPercent)} % vs ${fixed(sdk.cpuPercent)} %`,
       pass: r.cpuPercent < sdk.cpuPercent,
+    });
+    // CPU % over wall favours whichever client is slower; per request is the fair comparison.
+    out.push({
+      target: `stepbench CPU ms/request < SDK loop at c${r.concurrency}`,
+      measured: `${fixed(r.cpuMsPerRequest, 3)} vs ${fixed(sdk.cpuMsPerRequest, 3)} ms`,
+      pass: r.cpuMsPerRequest < sdk.cpuMsPerRequest,
     });
   }
   return out;
@@ -159,6 +165,7 @@ export default {
   reportFile: 'issue2.json',
   async run({ log, settings = defaultSettings }) {
     const machine = machineInfo();
+    const startedAt = new Date().toISOString();
     const workDir = await mkdtemp(join(tmpdir(), 'stepbench-bench-'));
     const mock = await startMockProcess(MOCK_FLAGS);
     const rows = [];
@@ -195,8 +202,10 @@ export default {
       text,
       report: {
         suite: 'client-overhead',
-        date: new Date().toISOString(),
+        startedAt,
         machine,
+        // Other work on a shared machine shows here: compare with machine.loadAverage1m at the start.
+        loadAverage1mAtEnd: loadavg()[0],
         mock: { flags: MOCK_FLAGS, model: MODEL },
         dataset: 'datasets/capacity.csv',
         settings,

@@ -23,4 +23,7 @@ export interface MockProcess {
   cpuMs(): Promise<number | null>;
   stop(): Promise<void>;
 }
-export function startMockProcess(flags: string[], options?: { readyTimeoutMs?: number }): Promise<MockProcess>;
+export function startMockProcess(
+  flags: string[],
+  options?: { readyTimeoutMs?: number },
+): Promise<MockProcess>;

@@ -115,7 +115,7 @@ export async function runMock(input: MockOptionsInput, io: RunMockIo): Promise<v
 
 const tierSummary = STEPFUN_TIER_NAMES.map((name) => {
   const t = STEPFUN_TIERS[name];
-  return `${name} ${t.concurrency}/${t.rpm}/${t.tpm}`;
+  return `${name} ${t.concurrency}/${t.rpm}/${t.tpm / 1_000_000}M`;
 }).join(', ');
 
 function limitAndFaultOptions(yargs: Argv): Argv {
@@ -196,7 +196,7 @@ function limitAndFaultOptions(yargs: Argv): Argv {
 }
 
 function builder(yargs: Argv): Argv<MockArgs> {
-  return limitAndFaultOptions(yargs)
+  const withServerOptions = yargs
     .option('host', { type: 'string', describe: `Interface to listen on (default ${D.host})` })
     .option('port', { type: 'number', default: DEFAULT_CLI_PORT, describe: 'Port; 0 picks a free one' })
     .option('api-key', { type: 'string', describe: 'Require this bearer key (default: any non-empty key)' })
@@ -249,7 +249,9 @@ function builder(yargs: Argv): Argv<MockArgs> {
     .example(
       '$0 mock --rpm 600 --error-rate-503 0.02 --abrupt-close-rate 0.01 --seed 7',
       'A flaky, rate-limited server, the same faults every run',
-    ) as Argv<MockArgs>;
+    );
+  // Grouped options last, so help lists the everyday ones first.
+  return limitAndFaultOptions(withServerOptions) as Argv<MockArgs>;
 }
 
 /** `stepbench mock`: a StepFun-compatible server that runs until SIGINT/SIGTERM. */

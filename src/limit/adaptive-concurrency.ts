@@ -43,8 +43,16 @@ export const ADAPTIVE_DEFAULTS = Object.freeze({
   min: 1,
   increaseBy: 1,
   decreaseFactor: 0.7,
-  cooldownMs: 2000,
+  cooldownMs: 1000,
 });
+
+/**
+ * Longest hold for back-to-back 429 episodes. Tuned with the simulation in
+ * test/limit/simulation.test.ts (32 slots / 600 RPM sliding window, no Retry-After): longer holds
+ * cut 429s a little more but starve throughput (a 30-s hold fell to ~70 % of the RPM), 1 s leaves
+ * ~10–13 % 429s when replies are fast; 4 s keeps ≥ 90 % of the RPM in every latency tried.
+ */
+export const MAX_EPISODE_HOLD_MS = 4_000;
 
 export type AdaptivePhase = 'slow-start' | 'avoidance';
 
@@ -66,6 +74,8 @@ export class AdaptiveConcurrency {
   private heldUntil = Number.NEGATIVE_INFINITY;
   /** 429s before this time belong to the episode that already cut. */
   private episodeUntil = Number.NEGATIVE_INFINITY;
+  /** Hold of the latest 429 episode (before Retry-After), ms; doubles for back-to-back episodes. */
+  private episodeHoldMs = 0;
 
   constructor(options: AdaptiveConcurrencyOptions) {
     const min = options.min ?? ADAPTIVE_DEFAULTS.min;
@@ -142,7 +152,13 @@ export class AdaptiveConcurrency {
       return false;
     }
     this.stage = 'avoidance';
-    this.heldUntil = this.episodeUntil = now + Math.max(this.cooldownMs, hint);
+    // A 429 right after the previous episode's hold ended means the hold was too short to let the
+    // server's window drain (an RPM quota answers 429 in milliseconds whatever our concurrency):
+    // double the hold for each such back-to-back episode, back to cooldownMs once one is missed.
+    const previousHold = this.episodeHoldMs;
+    const backToBack = now - this.episodeUntil < this.cooldownMs;
+    this.episodeHoldMs = backToBack ? Math.min(MAX_EPISODE_HOLD_MS, previousHold * 2) : this.cooldownMs;
+    this.heldUntil = this.episodeUntil = now + Math.max(this.episodeHoldMs, hint);
     const cut = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
     const reason = hint > 0 ? `429 (Retry-After ${Math.round(hint)} ms)` : '429';
     if (cut < this.current) {

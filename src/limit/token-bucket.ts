@@ -61,7 +61,7 @@ export class RateBudget {
     const needed = Math.min(Math.max(0, amount), this.capacity);
     const missing = needed - this.balance;
     if (missing <= EPSILON) return 0;
-    return Math.max(1, Math.ceil(missing / this.perMs));
+    return Math.max(1, Math.ceil(missing / this.perMs - EPSILON));
   }
 
   /** Takes `amount` if available now and returns 0; otherwise takes nothing and returns the ms to wait. */

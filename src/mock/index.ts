@@ -1,5 +1,7 @@
 /** The StepFun-compatible mock server: library entry point. */
 export { type Dist, parseDist, sampleDist } from './dist.js';
+export { FAULT_KINDS, type FaultKind, type StallPhase } from './faults.js';
+export { type EffectiveLimits, effectiveLimits, type LimitName } from './limits.js';
 export {
   DEFAULT_MOCK_OPTIONS,
   type MockOptions,
@@ -7,5 +9,12 @@ export {
   type MockQuirks,
   resolveMockOptions,
 } from './options.js';
+export { formatGoDuration, RETRY_AFTER_STYLES, type RetryAfterStyle } from './rate-limit-headers.js';
 export { type MockServer, startMockServer } from './server.js';
-export type { MockRequestRecord, MockStats, MockStatsSnapshot } from './stats.js';
+export type {
+  FaultCounts,
+  MockRequestRecord,
+  MockStats,
+  MockStatsSnapshot,
+  RateLimitedCounts,
+} from './stats.js';

@@ -28,6 +28,8 @@ export class SimServer {
   admittedTimes: number[] = [];
   rejected = 0;
   attempts = 0;
+  rejectTimes: number[] = [];
+  attemptTimes: number[] = [];
   private inFlight = 0;
   private windowStart = 0;
 
@@ -38,7 +40,10 @@ export class SimServer {
   ) {}
 
   private inWindow(now: number): number {
-    while (this.windowStart < this.admittedTimes.length && this.admittedTimes[this.windowStart]! <= now - 60_000) {
+    while (
+      this.windowStart < this.admittedTimes.length &&
+      this.admittedTimes[this.windowStart]! <= now - 60_000
+    ) {
       this.windowStart++;
     }
     return this.admittedTimes.length - this.windowStart;
@@ -47,9 +52,11 @@ export class SimServer {
   async handle(): Promise<Reply> {
     this.attempts++;
     const now = this.clock.now();
+    this.attemptTimes.push(now);
     const windowFull = this.inWindow(now) >= this.options.rpm;
     if (windowFull || this.inFlight >= this.options.concurrency) {
       this.rejected++;
+      this.rejectTimes.push(now);
       await this.clock.sleep(this.options.rejectMs);
       if (!this.options.sendRetryAfter) return { outcome: 'rate_limited', status: 429 };
       // When the window is full, the oldest admission tells exactly when a slot reopens.
@@ -121,7 +128,6 @@ export async function simulate(
   const workers = Array.from({ length: run.workers }, () => worker());
   await clock.advanceTo(run.durationMs);
   stopped = true;
-  void workers;
   const measured = sim.admittedBetween(run.measureFromMs, run.durationMs);
   return {
     server: sim,

@@ -143,8 +143,9 @@ describe('stepbench mock flags', () => {
       '--max-request-ms',
     ])
       expect(help).toContain(flag);
-    expect(help).toContain('mock --tier V0 --retry-after seconds');
-    expect(help).toContain('V0 5/10/5000000');
+    expect(help).toContain("StepFun's free tier limits");
+    expect(help).toContain('V0 5/10/5M');
+    expect(help).toContain('Rate limits (429):');
   });
 
   test('an unknown tier or retry-after style is refused by the parser', async () => {

@@ -1,4 +1,4 @@
-import OpenAI, { AuthenticationError, BadRequestError } from 'openai';
+import OpenAI, { APIError, AuthenticationError, BadRequestError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MockQuirks, MockServer } from '../../src/mock/index.js';
 import { startTestMock, withMock } from '../helpers/mock.js';
@@ -113,6 +113,51 @@ describe('openai SDK through wire quirks', () => {
       const streamed = await streamText(sdk(mock));
       expect(streamed.content).toBe(reference);
       expect(streamed.finishReason).toBe('stop');
+    });
+  });
+});
+
+describe('openai SDK against limits and faults', () => {
+  test('a 429 throws RateLimitError carrying the StepFun type and message', async () => {
+    await withMock({ ...timing, rpm: 1, retryAfter: 'seconds' }, async (mock) => {
+      await sdk(mock).chat.completions.create({ model, messages });
+      const error = await sdk(mock)
+        .chat.completions.create({ model, messages })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect((error as RateLimitError).status).toBe(429);
+      expect((error as RateLimitError).type).toBe('rate_limit_exceeded');
+      expect((error as RateLimitError).message).toMatch(/RPM/);
+      expect((error as RateLimitError).headers?.get('retry-after')).toMatch(/^\d+$/);
+    });
+  });
+
+  test('a mid-stream error event throws a plain APIError with no status while iterating', async () => {
+    await withMock({ ...timing, midStreamErrorRate: 1 }, async (mock) => {
+      const error = await streamText(sdk(mock)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIError);
+      expect(error).not.toBeInstanceOf(RateLimitError);
+      expect((error as APIError).status).toBeUndefined();
+      expect((error as APIError).type).toBe('server_error');
+      expect((error as APIError).message).toMatch(/error while generating/);
+    });
+  });
+
+  test('a 402 and a 451 throw APIError with the status and type', async () => {
+    await withMock({ ...timing, balanceRequests: 0 }, async (mock) => {
+      const error = await sdk(mock)
+        .chat.completions.create({ model, messages })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).status).toBe(402);
+      expect((error as APIError).type).toBe('quota_exceeded');
+    });
+    await withMock({ ...timing, moderationPattern: '延迟' }, async (mock) => {
+      const error = await sdk(mock)
+        .chat.completions.create({ model, messages })
+        .catch((e: unknown) => e);
+      expect((error as APIError).status).toBe(451);
+      expect((error as APIError).type).toBe('content_filter');
     });
   });
 });

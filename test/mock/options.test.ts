@@ -14,6 +14,32 @@ describe('resolveMockOptions', () => {
     expect(o.quirks.usage).toBe('cumulative');
   });
 
+  test("limits and faults are off by default; the cap is StepFun's 10 minutes", () => {
+    const o = resolveMockOptions();
+    expect([o.tier, o.maxConcurrency, o.rpm, o.tpm, o.balanceRequests, o.moderationPattern]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(o.retryAfter).toBe('none');
+    expect(o.errorRate500 + o.errorRate503 + o.stallRate + o.midStreamErrorRate + o.abruptCloseRate).toBe(0);
+    expect(o.maxRequestMs).toBe(600_000);
+  });
+
+  test('rates summing to exactly 1 and balanceRequests 0 are allowed', () => {
+    const o = resolveMockOptions({
+      errorRate500: 0.5,
+      errorRate503: 0.25,
+      stallRate: 0.25,
+      balanceRequests: 0,
+    });
+    expect(o.errorRate500).toBe(0.5);
+    expect(o.balanceRequests).toBe(0);
+  });
+
   test('partial quirks merge over the default quirks; undefined fields keep defaults', () => {
     const o = resolveMockOptions({ quirks: { crlf: true }, seed: undefined, replyTokens: 3 });
     expect(o.quirks.crlf).toBe(true);
@@ -44,6 +70,19 @@ describe('resolveMockOptions', () => {
     [{ quirks: { crlf: 'yes' } }, /quirks\.crlf/],
     [{ quirks: { tcpNoDelay: true } }, /quirks\.tcpNoDelay.*unknown/],
     [{ ttft: 5 }, /ttft .*unknown/],
+    [{ tier: 'V6' }, /tier/],
+    [{ maxConcurrency: 0 }, /maxConcurrency/],
+    [{ rpm: 1.5 }, /rpm/],
+    [{ tpm: -1 }, /tpm/],
+    [{ retryAfter: 'minutes' }, /retryAfter/],
+    [{ errorRate500: 1.5 }, /errorRate500/],
+    [{ errorRate503: -0.1 }, /errorRate503/],
+    [{ stallRate: Number.NaN }, /stallRate/],
+    [{ stallRate: 0.6, abruptCloseRate: 0.6 }, /must not exceed 1/],
+    [{ stallPhase: 'later' }, /stallPhase/],
+    [{ balanceRequests: -1 }, /balanceRequests/],
+    [{ moderationPattern: '(' }, /moderationPattern.*regular expression/],
+    [{ maxRequestMs: 0 }, /maxRequestMs/],
   ])('%j is rejected with a UserError naming the option', (input, mentions) => {
     const run = () => resolveMockOptions(input as never);
     expect(run).toThrow(UserError);

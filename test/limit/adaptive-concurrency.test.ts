@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveConcurrency, type LimitEvent } from '../../src/limit/adaptive-concurrency.js';
+
+function controller(options: { initial?: number; max?: number; cooldownMs?: number } = {}) {
+  let t = 0;
+  const events: LimitEvent[] = [];
+  const c = new AdaptiveConcurrency({ max: 64, ...options, now: () => t });
+  c.onEvent((e) => events.push(e));
+  return {
+    c,
+    events,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    /** `n` completions after the limit was reached. */
+    completeUsed(n: number) {
+      c.noteInFlight(c.limit);
+      for (let i = 0; i < n; i++) c.onSuccess();
+    },
+  };
+}
+
+describe('AdaptiveConcurrency', () => {
+  it('slow start doubles per `limit` used completions, capped at max', () => {
+    const { c, completeUsed, events } = controller({ initial: 4, max: 20 });
+    completeUsed(3);
+    expect(c.limit).toBe(4);
+    completeUsed(1);
+    expect(c.limit).toBe(8);
+    completeUsed(8);
+    expect(c.limit).toBe(16);
+    completeUsed(16);
+    expect(c.limit).toBe(20);
+    completeUsed(100);
+    expect(c.limit).toBe(20);
+    expect(events.map((e) => [e.kind, e.limit])).toEqual([
+      ['increase', 8],
+      ['increase', 16],
+      ['increase', 20],
+    ]);
+  });
+
+  it('grows only when the current limit was actually used', () => {
+    const { c } = controller({ initial: 4 });
+    c.noteInFlight(3);
+    for (let i = 0; i < 50; i++) c.onSuccess();
+    expect(c.limit).toBe(4);
+    c.noteInFlight(4);
+    c.onSuccess();
+    expect(c.limit).toBe(8);
+  });
+
+  it('cuts once per 429 episode, then grows additively after the cooldown', () => {
+    const { c, completeUsed, advance, events } = controller({ initial: 32, cooldownMs: 1000 });
+    expect(c.onRateLimited()).toBe(true);
+    expect(c.limit).toBe(22); // floor(32 × 0.7)
+    expect(c.phase).toBe('avoidance');
+    // Requests already in flight come back 429 too: same episode, no further cut.
+    advance(500);
+    expect(c.onRateLimited()).toBe(false);
+    expect(c.limit).toBe(22);
+    // Growth is held during the episode.
+    completeUsed(100);
+    expect(c.limit).toBe(22);
+    advance(600);
+    completeUsed(22);
+    expect(c.limit).toBe(23);
+    completeUsed(23);
+    expect(c.limit).toBe(24);
+    expect(events.filter((e) => e.kind === 'decrease')).toHaveLength(1);
+  });
+
+  it('a later 429 after the episode cuts again', () => {
+    const { c, advance } = controller({ initial: 32 });
+    c.onRateLimited();
+    advance(5000);
+    expect(c.onRateLimited()).toBe(true);
+    expect(c.limit).toBe(15); // 22 → floor(15.4)
+  });
+
+  it('holds growth for Retry-After when it is longer than the cooldown', () => {
+    const { c, advance, completeUsed } = controller({ initial: 10, cooldownMs: 1000 });
+    c.onRateLimited(5000);
+    expect(c.growthHeldUntil).toBe(5000);
+    advance(4000);
+    completeUsed(10);
+    expect(c.limit).toBe(7);
+    expect(c.onRateLimited()).toBe(false);
+    advance(1001);
+    completeUsed(7);
+    expect(c.limit).toBe(8);
+  });
+
+  it('doubles the hold for back-to-back episodes', () => {
+    const { c, advance } = controller({ initial: 64, cooldownMs: 1000 });
+    c.onRateLimited();
+    expect(c.growthHeldUntil).toBe(1000);
+    advance(1010);
+    c.onRateLimited();
+    expect(c.growthHeldUntil).toBe(1010 + 2000);
+    advance(10_000);
+    c.onRateLimited();
+    expect(c.growthHeldUntil).toBe(11_010 + 1000);
+  });
+
+  it('5xx trouble pauses growth but never cuts', () => {
+    const { c, advance, completeUsed, events } = controller({ initial: 8, cooldownMs: 1000 });
+    c.onTrouble('HTTP 503');
+    c.onTrouble('HTTP 503');
+    expect(c.limit).toBe(8);
+    completeUsed(50);
+    expect(c.limit).toBe(8);
+    advance(1000);
+    completeUsed(8);
+    expect(c.limit).toBe(16);
+    expect(events.map((e) => e.kind)).toEqual(['pause', 'increase']);
+    expect(events[0]).toMatchObject({ reason: 'HTTP 503', limit: 8, untilMs: 1000 });
+  });
+
+  it('never cuts below min and reports a pause instead', () => {
+    const { c, events } = controller({ initial: 1 });
+    c.onRateLimited();
+    expect(c.limit).toBe(1);
+    expect(events).toEqual([expect.objectContaining({ kind: 'pause', limit: 1 })]);
+  });
+
+  it('rejects nonsense options', () => {
+    expect(() => new AdaptiveConcurrency({ max: 0, now: () => 0 })).toThrow(RangeError);
+    expect(() => new AdaptiveConcurrency({ max: 4, decreaseFactor: 1, now: () => 0 })).toThrow(RangeError);
+    expect(new AdaptiveConcurrency({ max: 2, now: () => 0 }).limit).toBe(2);
+  });
+});
