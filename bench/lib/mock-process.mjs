@@ -15,6 +15,10 @@ export async function startMockProcess(flags, { readyTimeoutMs = 15_000 } = {}) 
   const child = spawn(process.execPath, [CLI, 'mock', '--port', '0', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // If the bench dies (an exception, Ctrl-C), take the mock with it rather than orphan it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;

@@ -1,7 +1,7 @@
 import { estimatePromptTokens } from '../tokens/estimate.js';
 import { planChunks } from './chunk-plan.js';
 import { type Exchange, readBody, sendError } from './exchange.js';
-import { drawFault, type FaultPlan } from './faults.js';
+import { anyFaultRate, drawFault, type FaultPlan } from './faults.js';
 import { markFault, refuseModerated, refuseOverLimit, refuseWhenBalanceGone } from './gates.js';
 import { jsonReply } from './json-responder.js';
 import { planReply } from './reply.js';
@@ -12,6 +12,8 @@ import { bodyTooLarge, serverError, serverOverloaded } from './wire-errors.js';
 
 /** Large enough for long multimodal prompts, small enough that a runaway client can't exhaust memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const NO_FAULT: FaultPlan = { kind: 'none' };
 
 /**
  * `POST /v1/chat/completions`, after routing and auth. The pipeline, one step per concern:
@@ -42,7 +44,7 @@ export async function handleChat(ex: Exchange): Promise<void> {
   if (refuseModerated(ex, request.messages)) return;
 
   const { options } = ex;
-  const fault = drawFault(options, options.seed, ex.requestNumber);
+  const fault = anyFaultRate(options) ? drawFault(options, options.seed, ex.requestNumber) : NO_FAULT;
   if (fault.kind !== 'none') markFault(ex, fault.kind);
   if (fault.kind === 'error500') return sendError(ex, serverError());
   if (fault.kind === 'error503') return sendError(ex, serverOverloaded());
