@@ -1,11 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { BadRowPolicy } from '../dataset/types.js';
 import { ExitCode } from '../exit-codes.js';
+import { parseDuration } from '../plan/duration.js';
 import { redactText } from '../plan/redact.js';
+import { STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { formatSummary } from '../report/console.js';
 import { run } from '../run/run.js';
-import { parseDuration } from '../plan/duration.js';
-import { STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { generationParams, parseHeaders } from './parse-flags.js';
 import { Progress } from './progress.js';
 import { onStopSignals } from './signals.js';
@@ -44,7 +44,8 @@ interface RunArgs {
 
 function timeoutFlags(argv: RunArgs) {
   const out: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number } = {};
-  if (argv.timeoutConnect !== undefined) out.connectMs = parseDuration(argv.timeoutConnect, '--timeout-connect');
+  if (argv.timeoutConnect !== undefined)
+    out.connectMs = parseDuration(argv.timeoutConnect, '--timeout-connect');
   if (argv.timeoutFirstToken !== undefined) {
     out.firstTokenMs = parseDuration(argv.timeoutFirstToken, '--timeout-first-token');
   }
@@ -122,6 +123,50 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'Malformed row: stop (default) or skip and record it',
       })
       .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default reports/<timestamp>)' })
+      .option('retries', {
+        type: 'number',
+        describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',
+      })
+      .option('max-error-rate', {
+        type: 'number',
+        describe: 'Abort (exit 3) when more than this share of jobs fail for non-429 reasons, e.g. 0.05',
+      })
+      .option('rpm', { type: 'number', describe: 'Hold the client to this many requests per minute' })
+      .option('tpm', {
+        type: 'number',
+        describe: 'Hold the client to this many tokens per minute (estimated, corrected with usage)',
+      })
+      .option('tier', {
+        choices: STEPFUN_TIER_NAMES,
+        describe: 'StepFun account tier preset: its concurrency, RPM and TPM (explicit flags win)',
+      })
+      .option('adaptive', {
+        type: 'boolean',
+        describe:
+          'Adaptive concurrency: grow to the first 429, then AIMD (default on; --no-adaptive pins -c)',
+      })
+      .option('timeout-connect', { type: 'string', describe: 'Connect timeout (default 10s)' })
+      .option('timeout-first-token', {
+        type: 'string',
+        describe: 'Request sent → first token, reasoning counts (default 2m)',
+      })
+      .option('timeout-idle', { type: 'string', describe: 'Longest silence between chunks (default 60s)' })
+      .option('timeout-total', {
+        type: 'string',
+        describe: "Whole request (default 10m, StepFun's server cap)",
+      })
+      .option('grace', {
+        type: 'string',
+        describe: 'After Ctrl-C, how long in-flight requests may finish (default 30s)',
+      })
+      .option('resume', {
+        type: 'string',
+        describe: 'Continue the run in this folder: recorded jobs are skipped',
+      })
+      .option('retry-errors', {
+        type: 'boolean',
+        describe: 'With --resume: run again the jobs that ended in an error',
+      })
       .option('mock', {
         type: 'boolean',
         describe: 'Run against the built-in StepFun-compatible mock, in-process',
@@ -139,7 +184,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run prompts.csv --model step-3.7-flash --model step-3.5-flash -c 16', 'Compare two models')
       .example('$0 run prompts.csv -c 64 -n 5000 --max-tokens 256', 'Load test: 5,000 requests, 64 in flight')
       .example('$0 run big.jsonl --tier V1 --max-error-rate 0.05', 'A batch held to a V1 account’s limits')
-      .example('$0 run big.jsonl --resume reports/2026-11-25_10-00-00 --retry-errors', 'Finish a crashed run; redo its errors')
+      .example(
+        '$0 run big.jsonl --resume reports/2026-11-25_10-00-00 --retry-errors',
+        'Finish a crashed run; redo its errors',
+      )
       .example(
         '$0 run prompts.jsonl --base-url http://localhost:8000/v1 --api-key-env VLLM_KEY --stream-usage',
         'A vLLM server',

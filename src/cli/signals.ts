@@ -8,7 +8,9 @@ export function onStopSignals(): { stop: AbortSignal; abort: AbortSignal; dispos
   const abort = new AbortController();
   const handler = (signal: NodeJS.Signals) => {
     if (!stop.signal.aborted) {
-      process.stderr.write(`\n${signal}: no new requests; waiting for those in flight (again to abort them)\n`);
+      process.stderr.write(
+        `\n${signal}: no new requests; waiting for those in flight (again to abort them)\n`,
+      );
       stop.abort(signal);
       return;
     }

@@ -8,7 +8,8 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
  */
 export function parseDuration(text: string | number, flag: string): number {
   if (typeof text === 'number') {
-    if (!Number.isFinite(text) || text < 0) throw new UserError(`${flag} must be a duration ≥ 0 such as 30s (got ${text})`);
+    if (!Number.isFinite(text) || text < 0)
+      throw new UserError(`${flag} must be a duration ≥ 0 such as 30s (got ${text})`);
     return text * 1000;
   }
   const trimmed = text.trim();

@@ -3,12 +3,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isFatalForRun, type Timeouts } from '../client/send.js';
 import { Transport } from '../client/transport.js';
-import { Limiter } from '../limit/limiter.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../limit/retry-policy.js';
-import { Timeline } from '../metrics/timeline.js';
 import type { BadRow, BadRowPolicy } from '../dataset/types.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { Limiter } from '../limit/limiter.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../limit/retry-policy.js';
 import { MetricsCollector } from '../metrics/collector.js';
+import { Timeline } from '../metrics/timeline.js';
 import { countJobs, planJobs } from '../plan/jobs.js';
 import { redactHeaders } from '../plan/redact.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
@@ -129,7 +129,10 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
   const reportPath = join(options.outDir, 'report.json');
   const collector = new MetricsCollector(options.targets);
   const resumed = options.resume
-    ? await preparePriorResults(resultsPath, { retryErrors: options.resume.retryErrors, onKept: (r) => collector.add(r) })
+    ? await preparePriorResults(resultsPath, {
+        retryErrors: options.resume.retryErrors,
+        onKept: (r) => collector.add(r),
+      })
     : undefined;
   const totalJobs = Math.max(0, planned - (resumed?.kept ?? 0));
   const writer = await ResultsWriter.open(resultsPath);
@@ -145,7 +148,9 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
   const runStart = now();
   const timeline = new Timeline(runStart, limiter.limit);
   limiter.onEvent((e) =>
-    e.kind === 'hold' ? timeline.event(e.at, 'hold', e.reason) : timeline.limitChanged(e.at, e.limit, e.kind, e.reason),
+    e.kind === 'hold'
+      ? timeline.event(e.at, 'hold', e.reason)
+      : timeline.limitChanged(e.at, e.limit, e.kind, e.reason),
   );
   const counters = { rateLimited: 0, retries: 0 };
   const budget = options.maxErrorRate !== undefined ? new ErrorBudget(options.maxErrorRate) : undefined;

@@ -56,7 +56,11 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
  * Returns undefined when the run stopped before the job's first attempt was sent: a job that
  * never went out is not a result, and `--resume` will send it later.
  */
-export async function runJob(job: Job, scheduledAt: number, ctx: JobContext): Promise<FinishedJob | undefined> {
+export async function runJob(
+  job: Job,
+  scheduledAt: number,
+  ctx: JobContext,
+): Promise<FinishedJob | undefined> {
   const { limiter, timeline, now } = ctx;
   const attempts: AttemptRecord[] = [];
   const estimate = estimateRequestTokens(job.row.messages, { ...job.target.params, ...job.row.params });
@@ -65,7 +69,11 @@ export async function runJob(job: Job, scheduledAt: number, ctx: JobContext): Pr
   let waitMs = 0;
   const finish = (final: AttemptResult): FinishedJob => ({
     final,
-    result: buildJobResult(job, final, attempts, { runStart: ctx.runStart, scheduledAt, dispatchedAt: dispatchedAt ?? now() }),
+    result: buildJobResult(job, final, attempts, {
+      runStart: ctx.runStart,
+      scheduledAt,
+      dispatchedAt: dispatchedAt ?? now(),
+    }),
   });
   for (let n = 1; ; n++) {
     let permit: Awaited<ReturnType<Limiter['acquire']>>;

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BadRowPolicy } from '../dataset/types.js';
 import { UserError } from '../errors.js';
+import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
 import type { MockOptionsInput } from '../mock/options.js';
 import { startMockServer } from '../mock/server.js';
 import { type ConfigFile, loadConfigFile } from '../plan/config-file.js';
-import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
 import { DEFAULT_CONCURRENCY } from '../plan/defaults.js';
-import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 import { resolveTargets, type TargetFlags } from '../plan/targets.js';
+import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 import { executeRun, type RunEvents, type RunOutcome } from './execute.js';
 
 /** Options of `run()`, the library entry: what the `stepbench run` command line maps onto. */
@@ -75,8 +75,24 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
     options.datasets && options.datasets.length > 0 ? options.datasets : (config?.run.datasets ?? []);
   if (datasets.length === 0)
     throw new UserError('no dataset given: pass one or more files, e.g. stepbench run datasets/smoke.csv');
+  const tier = options.tier ? STEPFUN_TIERS[options.tier] : undefined;
   const concurrency =
-    positive('concurrency', options.concurrency ?? config?.run.concurrency) ?? DEFAULT_CONCURRENCY;
+    positive('concurrency', options.concurrency ?? config?.run.concurrency) ??
+    tier?.concurrency ??
+    DEFAULT_CONCURRENCY;
+  const rpm = positive('rpm', options.rpm) ?? tier?.rpm;
+  const tpm = positive('tpm', options.tpm) ?? tier?.tpm;
+  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
+    throw new UserError(`--retries must be a whole number ≥ 0 (got ${options.retries})`);
+  }
+  if (options.maxErrorRate !== undefined && !(options.maxErrorRate >= 0 && options.maxErrorRate <= 1)) {
+    throw new UserError(`--max-error-rate must be between 0 and 1, e.g. 0.05 (got ${options.maxErrorRate})`);
+  }
+  if (options.retryErrors && !options.resume)
+    throw new UserError('--retry-errors only makes sense with --resume DIR');
+  if (options.resume && !existsSync(join(options.resume, 'results.jsonl'))) {
+    throw new UserError(`nothing to resume: ${join(options.resume, 'results.jsonl')} does not exist`);
+  }
   const repeat = positive('repeat', options.repeat ?? config?.run.repeat) ?? 1;
   const requests = positive('requests', options.requests ?? config?.run.requests);
 
@@ -98,7 +114,21 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
         repeat,
         ...(requests ? { requests } : {}),
         onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
-        outDir: options.out ?? config?.run.out ?? timestampFolder(new Date()),
+        outDir: options.resume ?? options.out ?? config?.run.out ?? timestampFolder(new Date()),
+        limits: {
+          adaptive: options.adaptive ?? true,
+          ...(rpm ? { rpm } : {}),
+          ...(tpm ? { tpm } : {}),
+          ...(options.tier ? { tier: options.tier } : {}),
+        },
+        retryPolicy: {
+          ...DEFAULT_RETRY_POLICY,
+          ...(options.retries !== undefined ? { retries: options.retries } : {}),
+        },
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
+        ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+        ...(options.resume ? { resume: { retryErrors: Boolean(options.retryErrors) } } : {}),
         command: options.command ?? [],
         options: {
           datasets,
@@ -107,8 +137,14 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
           requests,
           mock: Boolean(options.mock),
           config: options.config,
+          retries: options.retries,
+          rpm,
+          tpm,
+          tier: options.tier,
+          resume: options.resume,
         },
         ...(options.stop ? { stop: options.stop } : {}),
+        ...(options.abort ? { abort: options.abort } : {}),
       },
       events,
     );

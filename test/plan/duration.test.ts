@@ -13,7 +13,9 @@ describe('parseDuration', () => {
   });
 
   it('names the flag when the text is not a duration', () => {
-    expect(() => parseDuration('10 minutes', '--timeout-total')).toThrow(/--timeout-total must be a duration/);
+    expect(() => parseDuration('10 minutes', '--timeout-total')).toThrow(
+      /--timeout-total must be a duration/,
+    );
     expect(() => parseDuration('5x', '--grace')).toThrow(/--grace/);
     expect(() => parseDuration(-1, '--grace')).toThrow(/--grace/);
   });
