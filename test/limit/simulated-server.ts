@@ -125,7 +125,8 @@ export async function simulate(
     while (!stopped) await job();
   }
 
-  const workers = Array.from({ length: run.workers }, () => worker());
+  // Workers run until `stopped`; the fake clock drives them, so they are not awaited.
+  for (let i = 0; i < run.workers; i++) void worker();
   await clock.advanceTo(run.durationMs);
   stopped = true;
   const measured = sim.admittedBetween(run.measureFromMs, run.durationMs);
