@@ -13,8 +13,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
+import rateLimit, { defaultSettings as rateLimitSettings } from './rate-limit.mjs';
 
-const SUITES = [{ suite: clientOverhead, defaults: clientOverheadSettings }];
+const SUITES = [
+  { suite: clientOverhead, defaults: clientOverheadSettings },
+  { suite: rateLimit, defaults: rateLimitSettings },
+];
 
 const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));
 

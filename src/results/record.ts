@@ -44,6 +44,7 @@ export function buildJobResult(
   final: AttemptResult,
   attempts: AttemptRecord[],
   times: JobTimes,
+  phase?: { name: string; warmup: boolean },
 ): JobResult {
   const t = final.times;
   const rel = (x: number): number => us(x - times.runStart);
@@ -98,5 +99,7 @@ export function buildJobResult(
   if (job.row.tags.length > 0) result.tags = job.row.tags;
   if (Object.keys(job.row.vars).length > 0) result.vars = job.row.vars;
   if (job.row.expected !== undefined) result.expected = job.row.expected;
+  if (phase) result.phase = phase.name;
+  if (phase?.warmup) result.warmup = true;
   return result;
 }

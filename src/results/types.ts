@@ -66,6 +66,10 @@ export interface JobResult {
   toolCalls?: ToolCall[];
   attempts: AttemptRecord[];
   tags?: string[];
+  /** Load phase the job ran in (`warmup`, `ramp`, `main`, a capacity step…), when there were phases. */
+  phase?: string;
+  /** True for warmup jobs: kept in results and the timeline, left out of the statistics. */
+  warmup?: boolean;
   vars?: Record<string, unknown>;
   expected?: string;
 }

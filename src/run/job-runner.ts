@@ -60,6 +60,7 @@ export async function runJob(
   job: Job,
   scheduledAt: number,
   ctx: JobContext,
+  phase?: { name: string; warmup: boolean },
 ): Promise<FinishedJob | undefined> {
   const { limiter, timeline, now } = ctx;
   const attempts: AttemptRecord[] = [];
@@ -69,11 +70,13 @@ export async function runJob(
   let waitMs = 0;
   const finish = (final: AttemptResult): FinishedJob => ({
     final,
-    result: buildJobResult(job, final, attempts, {
-      runStart: ctx.runStart,
-      scheduledAt,
-      dispatchedAt: dispatchedAt ?? now(),
-    }),
+    result: buildJobResult(
+      job,
+      final,
+      attempts,
+      { runStart: ctx.runStart, scheduledAt, dispatchedAt: dispatchedAt ?? now() },
+      phase,
+    ),
   });
   for (let n = 1; ; n++) {
     let permit: Awaited<ReturnType<Limiter['acquire']>>;

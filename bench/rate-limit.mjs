@@ -1,0 +1,278 @@
+/**
+ * Suite `rate-limit` (issue 3): does a client lose rows, and how much of the server's quota does
+ * it use, when the server answers 429 without saying when to retry (as StepFun does)?
+ *
+ * Every client runs in its own child process against a FRESH mock process (so each starts with an
+ * empty RPM window). All 429 counts, rates and convergence come from the mock's records — the
+ * same ground truth for every client; rows lost come from each client (a row without an ok final
+ * result). The figures are defined in bench/lib/ratelimit-stats.mjs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runClientProcess } from './lib/child-runner.mjs';
+import { machineInfo } from './lib/machine.mjs';
+import { startMockProcess } from './lib/mock-process.mjs';
+import { rateLimitFigures } from './lib/ratelimit-stats.mjs';
+import { fixed, formatTable } from './lib/table.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+const FAST_REPLIES = ['--ttft-ms', '20', '--inter-token-ms', '5', '--reply-tokens', '32'];
+const DATASET = here('../datasets/capacity.csv');
+const MODEL = 'step-3.7-flash';
+const STEPBENCH = here('./clients/stepbench-ratelimit-client.mjs');
+const SDK = here('./clients/sdk-ratelimit-client.mjs');
+
+/** Issue 3's targets, as data so the table and the JSON say the same thing. */
+const TARGETS = { rowsLost: 0, rpmShareAfterConvergence: 0.9, rateLimitedShare: 0.05 };
+
+export const defaultSettings = {
+  rpm: 600,
+  rpmMaxConcurrency: 32,
+  /**
+   * Rows in the RPM scenario. The issue says 600, but the mock's window starts empty, so 600 rows
+   * fit in the first minute's quota and the RPM limit never answers 429. Twice the quota makes the
+   * second half wait for the window to slide, which is the situation the issue is about.
+   */
+  rpmRequests: 1200,
+  rpmClientConcurrency: 128,
+  /** Retries for "stepbench adaptive" (the library default is 4). */
+  adaptiveRetries: 10,
+  concMaxConcurrency: 16,
+  concRequests: 400,
+  concClientConcurrency: 64,
+  childTimeoutMs: 240_000,
+};
+
+function rpmScenario(s) {
+  return {
+    name: 'rpm',
+    mockFlags: [
+      ...FAST_REPLIES,
+      '--rpm',
+      String(s.rpm),
+      '--max-concurrency',
+      String(s.rpmMaxConcurrency),
+      '--retry-after',
+      'none',
+    ],
+    rpmLimit: s.rpm,
+    requests: s.rpmRequests,
+    clients: [
+      {
+        name: 'stepbench adaptive',
+        script: STEPBENCH,
+        config: { concurrency: s.rpmClientConcurrency, adaptive: true, retries: s.adaptiveRetries },
+      },
+      {
+        name: 'stepbench fixed',
+        script: STEPBENCH,
+        config: { concurrency: s.rpmClientConcurrency, adaptive: false, retries: 0 },
+      },
+      { name: 'openai SDK loop', script: SDK, config: { concurrency: s.rpmClientConcurrency } },
+    ],
+  };
+}
+
+function concurrencyScenario(s) {
+  return {
+    name: 'concurrency',
+    mockFlags: [...FAST_REPLIES, '--max-concurrency', String(s.concMaxConcurrency), '--retry-after', 'none'],
+    rpmLimit: null,
+    requests: s.concRequests,
+    clients: [
+      {
+        name: 'stepbench adaptive',
+        script: STEPBENCH,
+        config: { concurrency: s.concClientConcurrency, adaptive: true, retries: s.adaptiveRetries },
+      },
+      {
+        name: 'stepbench fixed',
+        script: STEPBENCH,
+        config: { concurrency: s.concClientConcurrency, adaptive: false, retries: 0 },
+      },
+      {
+        // Knows the server's limit: the throughput every other client is measured against.
+        name: `ideal: fixed c${s.concMaxConcurrency}`,
+        script: STEPBENCH,
+        config: { concurrency: s.concMaxConcurrency, adaptive: false, retries: 0 },
+      },
+    ],
+  };
+}
+
+async function measureOne(scenario, client, workDir, settings) {
+  const mock = await startMockProcess(scenario.mockFlags);
+  try {
+    const slug = `${scenario.name}-${client.name.replace(/\W+/g, '-')}`;
+    const child = await runClientProcess(
+      client.script,
+      {
+        url: mock.url,
+        requests: scenario.requests,
+        dataset: DATASET,
+        outDir: join(workDir, slug),
+        model: MODEL,
+        ...client.config,
+      },
+      { timeoutMs: settings.childTimeoutMs },
+    );
+    const stats = await mock.stats();
+    const figures = rateLimitFigures(stats.records, { rpmLimit: scenario.rpmLimit });
+    return {
+      scenario: scenario.name,
+      client: client.name,
+      concurrency: client.config.concurrency,
+      requests: scenario.requests,
+      retries: child.retries,
+      rowsLost: child.rowsLost,
+      clientOutcomes: child.outcomes,
+      clientWallMs: child.wallMs,
+      finalConcurrency: child.finalConcurrency ?? null,
+      limitChanges: child.limitChanges ?? null,
+      lastLimitChangeMs: child.lastLimitChangeMs ?? null,
+      clientAttempts: child.attempts ?? null,
+      mockRateLimited: stats.rateLimited,
+      mockMaxInFlight: stats.maxInFlight,
+      recordsKept: stats.records.length,
+      mockRequests: stats.requests,
+      ...figures,
+      limitEvents: child.limitEvents ?? null,
+    };
+  } finally {
+    await mock.stop();
+  }
+}
+
+const secs = (ms) => (typeof ms === 'number' ? fixed(ms / 1000) : 'never');
+
+const RPM_COLUMNS = [
+  { title: 'client', value: (r) => r.client, align: 'left' },
+  { title: 'retries', value: (r) => r.retries },
+  { title: 'rows lost', value: (r) => `${r.rowsLost} / ${r.requests}` },
+  { title: 'attempts', value: (r) => r.attempts },
+  { title: '429 %', value: (r) => fixed(r.rateLimitedShare * 100) },
+  { title: 'first 429 s', value: (r) => secs(r.firstRateLimitedMs) },
+  { title: 'converged s', value: (r) => secs(r.convergedAtMs) },
+  { title: 'RPM after 1st 429', value: (r) => rpmCell(r.rpmAfterFirst429, r.rpmAfterFirst429Share) },
+  {
+    title: 'RPM after conv.',
+    value: (r) => rpmCell(r.rpmAfterConvergence, r.rpmAfterConvergenceShare),
+  },
+  { title: 'peak ok/60 s', value: (r) => r.peakOkPer60s },
+  { title: 'final limit', value: (r) => r.finalConcurrency ?? '–' },
+  { title: 'wall s', value: (r) => secs(r.clientWallMs) },
+];
+
+function rpmCell(window, share) {
+  if (!window || !Number.isFinite(window.perMinute)) return '–';
+  return `${fixed(window.perMinute, 0)} (${fixed(share * 100, 0)} %)`;
+}
+
+const CONC_COLUMNS = [
+  { title: 'client', value: (r) => r.client, align: 'left' },
+  { title: 'conc', value: (r) => r.concurrency },
+  { title: 'retries', value: (r) => r.retries },
+  { title: 'rows lost', value: (r) => `${r.rowsLost} / ${r.requests}` },
+  { title: 'attempts', value: (r) => r.attempts },
+  { title: '429 %', value: (r) => fixed(r.rateLimitedShare * 100) },
+  { title: 'ok req/s', value: (r) => fixed(r.okPerSecond) },
+  { title: '% of ideal', value: (r) => fixed(r.ofIdeal * 100) },
+  { title: 'converged s', value: (r) => secs(r.convergedAtMs) },
+  { title: 'final limit', value: (r) => r.finalConcurrency ?? '–' },
+  { title: 'wall s', value: (r) => secs(r.clientWallMs) },
+];
+
+function verdicts(rows) {
+  const out = [];
+  for (const r of rows) {
+    const who = `${r.scenario}: ${r.client}`;
+    out.push({ target: `${who} loses no row`, measured: `${r.rowsLost} lost`, pass: r.rowsLost === 0 });
+    out.push({
+      target: `${who} 429 share < ${TARGETS.rateLimitedShare * 100} %`,
+      measured: `${fixed(r.rateLimitedShare * 100)} %`,
+      pass: r.rateLimitedShare < TARGETS.rateLimitedShare,
+    });
+    if (r.scenario === 'rpm') {
+      out.push({
+        target: `${who} ≥ ${TARGETS.rpmShareAfterConvergence * 100} % of the RPM after convergence`,
+        measured:
+          r.convergedAtMs === null
+            ? 'never converged'
+            : `${fixed(r.rpmAfterConvergenceShare * 100)} % from ${secs(r.convergedAtMs)} s`,
+        pass: r.rpmAfterConvergenceShare >= TARGETS.rpmShareAfterConvergence,
+      });
+    }
+  }
+  return out;
+}
+
+export default {
+  name: 'rate-limit',
+  describe: 'rows lost, quota used and 429 share against a rate-limited mock (issue 3)',
+  reportFile: 'issue3.json',
+  async run({ log, settings = defaultSettings }) {
+    const machine = machineInfo();
+    const startedAt = new Date().toISOString();
+    const workDir = await mkdtemp(join(tmpdir(), 'stepbench-bench-rl-'));
+    const scenarios = [rpmScenario(settings), concurrencyScenario(settings)];
+    const rows = [];
+    const loadAverages = [];
+    try {
+      for (const scenario of scenarios) {
+        for (const client of scenario.clients) {
+          log(
+            `${scenario.name}: ${client.name}, ${scenario.requests} rows, fresh mock ${scenario.mockFlags.join(' ')}`,
+          );
+          const row = await measureOne(scenario, client, workDir, settings);
+          loadAverages.push({ scenario: scenario.name, client: client.name, loadAverage1m: loadavg()[0] });
+          log(
+            `  lost ${row.rowsLost}, 429 ${fixed(row.rateLimitedShare * 100)} %, wall ${secs(row.clientWallMs)} s, load ${fixed(loadavg()[0], 2)}`,
+          );
+          rows.push(row);
+        }
+      }
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+    const concRows = rows.filter((r) => r.scenario === 'concurrency');
+    const ideal = concRows.find((r) => r.client.startsWith('ideal'));
+    for (const r of concRows) r.ofIdeal = ideal ? r.okPerSecond / ideal.okPerSecond : Number.NaN;
+    const checks = verdicts(rows.filter((r) => !r.client.startsWith('ideal')));
+    const text = [
+      `RPM scenario (mock --rpm ${settings.rpm} --max-concurrency ${settings.rpmMaxConcurrency}, ${settings.rpmRequests} rows, client c${settings.rpmClientConcurrency}):`,
+      formatTable(
+        rows.filter((r) => r.scenario === 'rpm'),
+        RPM_COLUMNS,
+      ),
+      '',
+      `Concurrency-only scenario (mock --max-concurrency ${settings.concMaxConcurrency}, ${settings.concRequests} rows):`,
+      formatTable(concRows, CONC_COLUMNS),
+      '',
+      formatTable(checks, [
+        { title: 'issue 3 target', value: (c) => c.target, align: 'left' },
+        { title: 'measured', value: (c) => c.measured, align: 'left' },
+        { title: 'result', value: (c) => (c.pass ? 'PASS' : 'FAIL'), align: 'left' },
+      ]),
+    ].join('\n');
+    return {
+      text,
+      report: {
+        suite: 'rate-limit',
+        startedAt,
+        machine,
+        loadAverages,
+        loadAverage1mAtEnd: loadavg()[0],
+        dataset: 'datasets/capacity.csv',
+        model: MODEL,
+        scenarios: scenarios.map((s) => ({ name: s.name, mockFlags: s.mockFlags, requests: s.requests })),
+        settings,
+        targets: TARGETS,
+        results: rows,
+        checks,
+      },
+    };
+  },
+};
