@@ -38,8 +38,12 @@ export const defaultSettings = {
    */
   rpmRequests: 1200,
   rpmClientConcurrency: 128,
-  /** Retries for "stepbench adaptive" (the library default is 4). */
-  adaptiveRetries: 10,
+  /**
+   * "stepbench adaptive" runs once per value here in the RPM scenario: the library default (4) and
+   * the 10 the issue suggests in case rows would otherwise be lost. The concurrency scenario uses
+   * the first.
+   */
+  adaptiveRetries: [4, 10],
   concMaxConcurrency: 16,
   concRequests: 400,
   concClientConcurrency: 64,
@@ -59,13 +63,15 @@ function rpmScenario(s) {
       'none',
     ],
     rpmLimit: s.rpm,
+    // A run lasts over a minute: 5-s buckets are enough to see the 429 share settle.
+    bucketMs: 5_000,
     requests: s.rpmRequests,
     clients: [
-      {
-        name: 'stepbench adaptive',
+      ...s.adaptiveRetries.map((retries) => ({
+        name: `stepbench adaptive r${retries}`,
         script: STEPBENCH,
-        config: { concurrency: s.rpmClientConcurrency, adaptive: true, retries: s.adaptiveRetries },
-      },
+        config: { concurrency: s.rpmClientConcurrency, adaptive: true, retries },
+      })),
       {
         name: 'stepbench fixed',
         script: STEPBENCH,
@@ -81,12 +87,14 @@ function concurrencyScenario(s) {
     name: 'concurrency',
     mockFlags: [...FAST_REPLIES, '--max-concurrency', String(s.concMaxConcurrency), '--retry-after', 'none'],
     rpmLimit: null,
+    // 400 rows take a few seconds: 1-s buckets.
+    bucketMs: 1_000,
     requests: s.concRequests,
     clients: [
       {
         name: 'stepbench adaptive',
         script: STEPBENCH,
-        config: { concurrency: s.concClientConcurrency, adaptive: true, retries: s.adaptiveRetries },
+        config: { concurrency: s.concClientConcurrency, adaptive: true, retries: s.adaptiveRetries[0] },
       },
       {
         name: 'stepbench fixed',
@@ -120,7 +128,10 @@ async function measureOne(scenario, client, workDir, settings) {
       { timeoutMs: settings.childTimeoutMs },
     );
     const stats = await mock.stats();
-    const figures = rateLimitFigures(stats.records, { rpmLimit: scenario.rpmLimit });
+    const figures = rateLimitFigures(stats.records, {
+      rpmLimit: scenario.rpmLimit,
+      bucketMs: scenario.bucketMs,
+    });
     return {
       scenario: scenario.name,
       client: client.name,
@@ -154,21 +165,24 @@ const RPM_COLUMNS = [
   { title: 'rows lost', value: (r) => `${r.rowsLost} / ${r.requests}` },
   { title: 'attempts', value: (r) => r.attempts },
   { title: '429 %', value: (r) => fixed(r.rateLimitedShare * 100) },
-  { title: 'first 429 s', value: (r) => secs(r.firstRateLimitedMs) },
-  { title: 'converged s', value: (r) => secs(r.convergedAtMs) },
-  { title: 'RPM after 1st 429', value: (r) => rpmCell(r.rpmAfterFirst429, r.rpmAfterFirst429Share) },
-  {
-    title: 'RPM after conv.',
-    value: (r) => rpmCell(r.rpmAfterConvergence, r.rpmAfterConvergenceShare),
-  },
+  { title: '429s by limit', value: (r) => byLimitCell(r.rateLimitedBy), align: 'left' },
+  { title: 'quota hit at s', value: (r) => secs(r.firstRpmLimitedMs) },
+  { title: 'ok in next 60 s', value: (r) => quotaMinuteCell(r) },
+  { title: '429 < 5 % from s', value: (r) => secs(r.convergedAtMs) },
   { title: 'peak ok/60 s', value: (r) => r.peakOkPer60s },
   { title: 'final limit', value: (r) => r.finalConcurrency ?? '–' },
   { title: 'wall s', value: (r) => secs(r.clientWallMs) },
 ];
 
-function rpmCell(window, share) {
-  if (!window || !Number.isFinite(window.perMinute)) return '–';
-  return `${fixed(window.perMinute, 0)} (${fixed(share * 100, 0)} %)`;
+function byLimitCell(byLimit) {
+  const parts = Object.entries(byLimit).map(([limit, n]) => `${limit} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+function quotaMinuteCell(r) {
+  if (!r.okInMinuteAfterQuota) return '–';
+  const { ok, complete } = r.okInMinuteAfterQuota;
+  return `${ok} (${fixed(r.rpmShareAfterQuota * 100, 0)} %)${complete ? '' : ' *'}`;
 }
 
 const CONC_COLUMNS = [
@@ -180,7 +194,11 @@ const CONC_COLUMNS = [
   { title: '429 %', value: (r) => fixed(r.rateLimitedShare * 100) },
   { title: 'ok req/s', value: (r) => fixed(r.okPerSecond) },
   { title: '% of ideal', value: (r) => fixed(r.ofIdeal * 100) },
-  { title: 'converged s', value: (r) => secs(r.convergedAtMs) },
+  { title: '429 < 5 % from s', value: (r) => secs(r.convergedAtMs) },
+  {
+    title: 'last limit change s',
+    value: (r) => (r.lastLimitChangeMs === null ? '–' : secs(r.lastLimitChangeMs)),
+  },
   { title: 'final limit', value: (r) => r.finalConcurrency ?? '–' },
   { title: 'wall s', value: (r) => secs(r.clientWallMs) },
 ];
@@ -197,12 +215,12 @@ function verdicts(rows) {
     });
     if (r.scenario === 'rpm') {
       out.push({
-        target: `${who} ≥ ${TARGETS.rpmShareAfterConvergence * 100} % of the RPM after convergence`,
+        target: `${who} ≥ ${TARGETS.rpmShareAfterConvergence * 100} % of the RPM in the minute after the quota is hit`,
         measured:
-          r.convergedAtMs === null
-            ? 'never converged'
-            : `${fixed(r.rpmAfterConvergenceShare * 100)} % from ${secs(r.convergedAtMs)} s`,
-        pass: r.rpmAfterConvergenceShare >= TARGETS.rpmShareAfterConvergence,
+          r.okInMinuteAfterQuota === null
+            ? 'the RPM quota never answered 429'
+            : `${r.okInMinuteAfterQuota.ok} ok = ${fixed(r.rpmShareAfterQuota * 100)} % of the limit`,
+        pass: r.rpmShareAfterQuota >= TARGETS.rpmShareAfterConvergence,
       });
     }
   }

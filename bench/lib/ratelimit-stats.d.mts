@@ -10,10 +10,9 @@ export interface AttemptBucket {
   attempts: number;
   rateLimited: number;
 }
-export interface OkPerMinute {
+export interface OkInMinute {
   ok: number;
-  spanMs: number;
-  perMinute: number;
+  complete: boolean;
 }
 export interface RateLimitFigures {
   attempts: number;
@@ -26,10 +25,9 @@ export interface RateLimitFigures {
   spanMs: number;
   okPerSecond: number;
   peakOkPer60s?: number;
-  rpmAfterFirst429?: OkPerMinute | null;
-  rpmAfterFirst429Share?: number;
-  rpmAfterConvergence?: OkPerMinute | null;
-  rpmAfterConvergenceShare?: number;
+  firstRpmLimitedMs?: number | null;
+  okInMinuteAfterQuota?: OkInMinute | null;
+  rpmShareAfterQuota?: number;
 }
 export function peakInWindow(times: readonly number[], windowMs?: number): number;
 export function attemptBuckets(records: readonly LimitRecord[], bucketMs: number): AttemptBucket[];
@@ -37,7 +35,7 @@ export function convergedAtMs(
   records: readonly LimitRecord[],
   options?: { bucketMs?: number; maxShare?: number },
 ): number | null;
-export function okPerMinuteFrom(records: readonly LimitRecord[], fromMs: number): OkPerMinute;
+export function okInMinuteFrom(records: readonly LimitRecord[], fromMs: number): OkInMinute;
 export function rateLimitFigures(
   records: readonly LimitRecord[],
   options?: { rpmLimit?: number | null; bucketMs?: number; maxShare?: number },

@@ -57,22 +57,23 @@ export function convergedAtMs(records, { bucketMs = 5_000, maxShare = 0.05 } = {
 }
 
 /**
- * Successful requests per minute from `fromMs` (run-relative) to the last successful arrival.
- * Arrival (`receivedAt`) is what a server's RPM window counts, so that is the clock used.
- * NaN when fewer than two successes remain or they span no time.
+ * Successful arrivals in the minute [fromMs, fromMs + 60 s) (run-relative). Arrival (`receivedAt`)
+ * is what a server's RPM window counts. From the moment the window first turned a request away it
+ * held exactly the quota, and those requests age out during the next minute, so a client that
+ * still has rows to send can get the full quota through in that minute and no more.
+ * `complete` says whether the records reach the end of that minute (else the run ended inside it).
  */
-export function okPerMinuteFrom(records, fromMs) {
-  if (records.length === 0) return { ok: 0, spanMs: 0, perMinute: Number.NaN };
+export function okInMinuteFrom(records, fromMs) {
+  if (records.length === 0) return { ok: 0, complete: false };
   const t0 = firstArrival(records);
   let ok = 0;
   let last = Number.NEGATIVE_INFINITY;
   for (const r of records) {
-    if (r.status !== 200 || r.receivedAt - t0 < fromMs) continue;
-    ok++;
-    last = Math.max(last, r.receivedAt - t0);
+    const at = r.receivedAt - t0;
+    last = Math.max(last, r.endAt - t0);
+    if (r.status === 200 && at >= fromMs && at < fromMs + MINUTE_MS) ok++;
   }
-  const spanMs = ok > 0 ? last - fromMs : 0;
-  return { ok, spanMs, perMinute: ok >= 2 && spanMs > 0 ? (ok * MINUTE_MS) / spanMs : Number.NaN };
+  return { ok, complete: last >= fromMs + MINUTE_MS };
 }
 
 /**
@@ -103,20 +104,19 @@ export function rateLimitFigures(records, { rpmLimit = null, bucketMs = 5_000, m
     okPerSecond: spanMs > 0 ? (ok.length * 1000) / spanMs : Number.NaN,
   };
   if (rpmLimit === null) return figures;
-  // From the first 429 the server's window is full, so from then on the client can at best keep
-  // pace with it: this is the figure to hold against the limit.
-  const afterFirst429 = firstRateLimitedMs === null ? null : okPerMinuteFrom(records, firstRateLimitedMs);
-  const afterConvergence = converged === null ? null : okPerMinuteFrom(records, converged);
+  const rpmLimited = limited.filter((r) => r.limitedBy === 'rpm');
+  const firstRpmLimitedMs = rpmLimited.length > 0 ? firstArrival(rpmLimited) - t0 : null;
+  const minute = firstRpmLimitedMs === null ? null : okInMinuteFrom(records, firstRpmLimitedMs);
   return {
     ...figures,
+    // Sanity check of the mock: never above the limit.
     peakOkPer60s: peakInWindow(
       ok.map((r) => r.receivedAt),
       MINUTE_MS,
     ),
-    rpmAfterFirst429: afterFirst429,
-    rpmAfterFirst429Share: afterFirst429 ? afterFirst429.perMinute / rpmLimit : Number.NaN,
-    rpmAfterConvergence: afterConvergence,
-    rpmAfterConvergenceShare: afterConvergence ? afterConvergence.perMinute / rpmLimit : Number.NaN,
+    firstRpmLimitedMs,
+    okInMinuteAfterQuota: minute,
+    rpmShareAfterQuota: minute ? minute.ok / rpmLimit : Number.NaN,
   };
 }
 

@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { UserError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { STEPBENCH_VERSION } from '../version.js';
+import { capacityCommand } from './capacity.js';
 import { mockCommand } from './mock.js';
 import { runCommand } from './run.js';
 
@@ -15,8 +16,9 @@ async function main(): Promise<void> {
       '$0 <command> [options]\n\nBenchmark and regression-test StepFun and other OpenAI-compatible chat APIs.',
     )
     .command(runCommand)
+    .command(capacityCommand)
     .command(mockCommand)
-    .demandCommand(1, 'Pick a command: run or mock (stepbench <command> --help for its options)')
+    .demandCommand(1, 'Pick a command: run, capacity or mock (stepbench <command> --help for its options)')
     .strict()
     .version(STEPBENCH_VERSION)
     .help()

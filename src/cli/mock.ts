@@ -42,6 +42,7 @@ export interface MockArgs {
   balanceRequests?: number;
   moderationPattern?: string;
   maxRequestMs?: number;
+  rateWindowMs?: number;
 }
 
 const D = DEFAULT_MOCK_OPTIONS;
@@ -90,6 +91,7 @@ export function mockOptionsFromArgs(args: MockArgs): MockOptionsInput {
     balanceRequests: args.balanceRequests,
     moderationPattern: args.moderationPattern,
     maxRequestMs: args.maxRequestMs,
+    rateWindowMs: args.rateWindowMs,
     quirks: Object.fromEntries(Object.entries(quirks).filter(([, v]) => v !== undefined)),
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
@@ -192,6 +194,11 @@ function limitAndFaultOptions(yargs: Argv): Argv {
       type: 'number',
       group: faults,
       describe: `Server time cap per request: 503, or the stream cut (default ${D.maxRequestMs}, StepFun's 10 min)`,
+    })
+    .option('rate-window-ms', {
+      type: 'number',
+      group: faults,
+      describe: `RPM/TPM window length; shorter keeps the per-minute rate, for fast tests (default ${D.rateWindowMs})`,
     });
 }
 

@@ -5,7 +5,7 @@ import { parseDuration } from '../plan/duration.js';
 import { redactText } from '../plan/redact.js';
 import { STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { formatSummary } from '../report/console.js';
-import { run } from '../run/run.js';
+import { type RunOptions, run } from '../run/run.js';
 import { generationParams, parseHeaders } from './parse-flags.js';
 import { Progress } from './progress.js';
 import { onStopSignals } from './signals.js';
@@ -26,6 +26,15 @@ interface RunArgs {
   out?: string;
   mock?: boolean;
   progress?: boolean;
+  rate?: number;
+  arrival?: 'constant' | 'poisson' | 'gamma';
+  burstiness?: number;
+  maxConcurrency?: number;
+  duration?: string;
+  warmup?: string;
+  ramp?: string;
+  rampFrom?: number;
+  slo?: string[];
   retries?: number;
   maxErrorRate?: number;
   rpm?: number;
@@ -52,6 +61,26 @@ function timeoutFlags(argv: RunArgs) {
   if (argv.timeoutIdle !== undefined) out.idleMs = parseDuration(argv.timeoutIdle, '--timeout-idle');
   if (argv.timeoutTotal !== undefined) out.totalMs = parseDuration(argv.timeoutTotal, '--timeout-total');
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `--warmup 30s` is a time; `--warmup 50` a number of requests. */
+function parseWarmup(text: string): { durationMs: number } | { requests: number } {
+  if (/^\d+$/.test(text.trim())) return { requests: Number(text) };
+  return { durationMs: parseDuration(text, '--warmup') };
+}
+
+function loadFlags(argv: RunArgs) {
+  const out: Partial<RunOptions> = {};
+  if (argv.rate !== undefined) out.rate = argv.rate;
+  if (argv.arrival !== undefined) out.arrival = argv.arrival;
+  if (argv.burstiness !== undefined) out.burstiness = argv.burstiness;
+  if (argv.maxConcurrency !== undefined) out.maxConcurrency = argv.maxConcurrency;
+  if (argv.duration !== undefined) out.durationMs = parseDuration(argv.duration, '--duration');
+  if (argv.warmup !== undefined) out.warmup = parseWarmup(argv.warmup);
+  if (argv.ramp !== undefined) out.rampMs = parseDuration(argv.ramp, '--ramp');
+  if (argv.rampFrom !== undefined) out.rampFrom = argv.rampFrom;
+  if (argv.slo !== undefined) out.slos = argv.slo;
+  return out;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -123,6 +152,40 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'Malformed row: stop (default) or skip and record it',
       })
       .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default reports/<timestamp>)' })
+      .option('rate', {
+        type: 'number',
+        describe: 'Open loop: start this many requests per second, whatever the latency',
+      })
+      .option('arrival', {
+        choices: ['constant', 'poisson', 'gamma'] as const,
+        describe: 'Open loop: how arrivals are spaced (default poisson)',
+      })
+      .option('burstiness', {
+        type: 'number',
+        describe: 'Open loop, gamma arrivals: 1 = Poisson, below 1 burstier, above 1 more regular',
+      })
+      .option('max-concurrency', {
+        type: 'number',
+        describe: 'Open loop: most requests in flight; later arrivals wait and count as late',
+      })
+      .option('duration', {
+        type: 'string',
+        describe: 'Stop dispatching after this long (e.g. 10m), cycling the dataset',
+      })
+      .option('warmup', {
+        type: 'string',
+        describe: 'Warmup first, excluded from statistics: a time (30s) or a number of requests (50)',
+      })
+      .option('ramp', {
+        type: 'string',
+        describe: 'Ramp up to --rate / -c over this long before the main phase',
+      })
+      .option('ramp-from', { type: 'number', describe: 'Where the ramp starts (default 1)' })
+      .option('slo', {
+        type: 'string',
+        array: true,
+        describe: "Per-request objective for goodput, e.g. 'ttft.p95<2s' 'tpot.p50<50ms' (repeatable)",
+      })
       .option('retries', {
         type: 'number',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',
@@ -185,6 +248,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run prompts.csv -c 64 -n 5000 --max-tokens 256', 'Load test: 5,000 requests, 64 in flight')
       .example('$0 run big.jsonl --tier V1 --max-error-rate 0.05', 'A batch held to a V1 account’s limits')
       .example(
+        '$0 run prompts.csv --rate 20 --duration 10m --warmup 30s --no-adaptive --retries 0',
+        'Open-loop load test',
+      )
+      .example("$0 run prompts.csv -c 64 --ramp 2m --duration 5m --slo 'ttft.p95<2s'", 'Ramp, hold, goodput')
+      .example(
         '$0 run big.jsonl --resume reports/2026-11-25_10-00-00 --retry-errors',
         'Finish a crashed run; redo its errors',
       )
@@ -215,6 +283,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           ...(argv.requests !== undefined ? { requests: argv.requests } : {}),
           ...(argv.onBadRow ? { onBadRow: argv.onBadRow } : {}),
           ...(argv.out ? { out: argv.out } : {}),
+          ...loadFlags(argv),
           ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
           ...(argv.maxErrorRate !== undefined ? { maxErrorRate: argv.maxErrorRate } : {}),
           ...(argv.rpm !== undefined ? { rpm: argv.rpm } : {}),

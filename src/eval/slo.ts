@@ -26,12 +26,12 @@ export interface Slo {
   inclusive: boolean;
 }
 
-const EXPECTED_FORM = "<metric>[.p<NN>]<|<=<duration>, e.g. 'ttft.p95<2s' or 'e2e<=30s'";
 const SLO_METRIC_SET: ReadonlySet<string> = new Set(SLO_METRICS);
 
 function sloError(flag: string, text: string, problem: string): UserError {
   return new UserError(
-    `invalid ${flag} '${text}': ${problem}; expected ${EXPECTED_FORM} (metrics: ${SLO_METRICS.join(', ')})`,
+    `invalid ${flag} '${text}': ${problem}; expected <metric>[.p<NN>]<duration bound> such as ` +
+      `${flag} 'ttft.p95<2s' or ${flag} 'e2e<=30s' (metrics: ${SLO_METRICS.join(', ')})`,
   );
 }
 
@@ -177,7 +177,7 @@ export class GoodputTracker {
       return {
         text: slo.text,
         metShare: requests > 0 ? round(met / requests, 6) : null,
-        required: slo.percentile / 100,
+        required: round(slo.percentile / 100, 6),
         passed: requests > 0 ? reaches(met, requests, slo.percentile) : null,
       };
     });

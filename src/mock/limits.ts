@@ -77,13 +77,25 @@ const UNKNOWN_WAIT_MS = 1_000;
  */
 export class AdmissionControl {
   private inFlight = 0;
-  private readonly requests = new SlidingWindow(WINDOW_MS, WINDOW_RESOLUTION_MS);
-  private readonly tokens = new SlidingWindow(WINDOW_MS, WINDOW_RESOLUTION_MS);
+  private readonly requests: SlidingWindow;
+  private readonly tokens: SlidingWindow;
+  /** Share of a minute the window covers: per-minute limits are scaled by it. */
+  private readonly scale: number;
 
   constructor(
     readonly limits: EffectiveLimits,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+    private readonly windowMs: number = WINDOW_MS,
+  ) {
+    this.requests = new SlidingWindow(windowMs, WINDOW_RESOLUTION_MS);
+    this.tokens = new SlidingWindow(windowMs, WINDOW_RESOLUTION_MS);
+    this.scale = windowMs / WINDOW_MS;
+  }
+
+  /** A per-minute limit as a per-window count (never below 1). */
+  private perWindow(perMinute: number): number {
+    return Math.max(1, Math.floor(perMinute * this.scale));
+  }
 
   get active(): number {
     return this.inFlight;
@@ -92,8 +104,8 @@ export class AdmissionControl {
   tryAdmit(promptTokens: number): AdmissionResult {
     const { concurrency, rpm, tpm } = this.limits;
     const now = this.now();
-    const requests = rpm === null ? undefined : this.requestState(now, rpm);
-    const tokens = tpm === null ? undefined : this.tokenState(now, tpm, promptTokens);
+    const requests = rpm === null ? undefined : this.requestState(now, this.perWindow(rpm));
+    const tokens = tpm === null ? undefined : this.tokenState(now, this.perWindow(tpm), promptTokens);
     const reject = (reason: LimitName, message: string, retryAfterMs: number): AdmissionResult => ({
       admitted: false,
       rejection: {
@@ -145,7 +157,7 @@ export class AdmissionControl {
     const remaining = Math.max(0, tpm - used);
     let resetMs = 0;
     // A prompt bigger than the whole limit never fits; say "a full window" rather than "now".
-    if (promptTokens > tpm) resetMs = WINDOW_MS;
+    if (promptTokens > tpm) resetMs = this.windowMs;
     else if (used + promptTokens > tpm) resetMs = this.tokens.msUntilAtMost(now, tpm - promptTokens);
     return { limit: tpm, remaining, resetMs };
   }

@@ -76,6 +76,12 @@ export interface MockOptions {
   moderationPattern: string | null;
   /** Server-side cap per request (StepFun's is 10 minutes): 503 before headers, else the stream is cut. */
   maxRequestMs: number;
+  /**
+   * Length of the RPM/TPM sliding window, ms (StepFun: a minute). A shorter window keeps the same
+   * per-minute rate — `rpm × window / 60 s` requests per window — so tests and benches can hit
+   * an RPM limit in seconds instead of minutes.
+   */
+  rateWindowMs: number;
 }
 
 /** Every default of the mock, in one place. */
@@ -114,6 +120,7 @@ export const DEFAULT_MOCK_OPTIONS: Readonly<MockOptions> = Object.freeze({
   balanceRequests: null,
   moderationPattern: null,
   maxRequestMs: 600_000,
+  rateWindowMs: 60_000,
 } satisfies MockOptions);
 
 /** Options as a caller may pass them: any subset, quirks included. */
@@ -232,6 +239,8 @@ function checkLimitsAndFaults(o: MockOptions): void {
       );
     }
   }
+  if (!isInt(o.rateWindowMs, 100))
+    fail('rateWindowMs', 'must be an integer >= 100 (milliseconds)', o.rateWindowMs);
   if (!isInt(o.maxRequestMs, 1))
     fail('maxRequestMs', 'must be an integer >= 1 (milliseconds)', o.maxRequestMs);
 }

@@ -18,7 +18,9 @@ export function createMockState(options: MockOptions, stats: MockStatsRecorder):
   const limits = effectiveLimits(options);
   return {
     stats,
-    admission: hasAnyLimit(limits) ? new AdmissionControl(limits) : undefined,
+    admission: hasAnyLimit(limits)
+      ? new AdmissionControl(limits, () => performance.now(), options.rateWindowMs)
+      : undefined,
     isModerated: createModerationCheck(options.moderationPattern),
     billedReplies: 0,
   };

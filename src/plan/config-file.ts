@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import { GENERATION_PARAMS } from './defaults.js';
+import { parseDuration } from './duration.js';
 import type { Price } from './types.js';
 
 /** A target as written in a config file, before defaults and keys are resolved. */
@@ -26,6 +27,26 @@ export interface RunSpec {
   requests?: number;
   out?: string;
   onBadRow?: 'fail' | 'skip';
+  /** Load phases run one after another (e.g. warmup → ramp → hold). */
+  phases?: PhaseSpec[];
+  /** Per-request SLOs for goodput, as on the command line (`ttft.p95<2s`). */
+  slos?: string[];
+}
+
+/** One load phase as written in a config file; `concurrency` (closed loop) or `rate` (open loop). */
+export interface PhaseSpec {
+  name: string;
+  warmup?: boolean;
+  concurrency?: number;
+  rate?: number;
+  /** Ramp from this value to `concurrency`/`rate` over the phase's duration. */
+  rampFrom?: number;
+  /** Milliseconds (the file may say `30s`, `2m`, …). */
+  durationMs?: number;
+  requests?: number;
+  arrival?: 'constant' | 'poisson' | 'gamma';
+  burstiness?: number;
+  maxConcurrency?: number;
 }
 
 export interface ConfigFile {
@@ -45,7 +66,69 @@ const TARGET_KEYS = [
   'streamUsage',
   'price',
 ];
-const RUN_KEYS = ['datasets', 'concurrency', 'repeat', 'requests', 'out', 'onBadRow'];
+const RUN_KEYS = ['datasets', 'concurrency', 'repeat', 'requests', 'out', 'onBadRow', 'phases', 'slos'];
+const PHASE_KEYS = [
+  'name',
+  'warmup',
+  'concurrency',
+  'rate',
+  'rampFrom',
+  'duration',
+  'requests',
+  'arrival',
+  'burstiness',
+  'maxConcurrency',
+];
+
+function positiveNumber(obj: Obj, key: string, path: string, problems: Problems): number | undefined {
+  const v = obj[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !(v > 0)) {
+    problems.add(`${path}.${key}`, 'must be a number > 0');
+    return undefined;
+  }
+  return v;
+}
+
+function parsePhase(raw: unknown, path: string, problems: Problems): PhaseSpec | undefined {
+  if (!isObject(raw)) {
+    problems.add(path, 'must be a mapping with name and concurrency or rate');
+    return undefined;
+  }
+  checkKeys(raw, PHASE_KEYS, path, problems);
+  const name = str(raw, 'name', path, problems);
+  if (!name) problems.add(`${path}.name`, 'is required');
+  const spec: PhaseSpec = { name: name ?? path };
+  const warmup = bool(raw, 'warmup', path, problems);
+  if (warmup !== undefined) spec.warmup = warmup;
+  for (const key of ['concurrency', 'requests', 'maxConcurrency'] as const) {
+    const v = positiveInt(raw, key, path, problems);
+    if (v !== undefined) spec[key] = v;
+  }
+  for (const key of ['rate', 'rampFrom', 'burstiness'] as const) {
+    const v = positiveNumber(raw, key, path, problems);
+    if (v !== undefined) spec[key] = v;
+  }
+  if ((spec.concurrency === undefined) === (spec.rate === undefined)) {
+    problems.add(path, 'needs exactly one of concurrency (closed loop) or rate (open loop, requests/s)');
+  }
+  if (raw.duration !== undefined) {
+    try {
+      spec.durationMs = parseDuration(raw.duration as string | number, `${path}.duration`);
+    } catch (err) {
+      problems.add(`${path}.duration`, (err as Error).message.replace(/^.*? must/, 'must'));
+    }
+  }
+  if (spec.rampFrom !== undefined && spec.durationMs === undefined) {
+    problems.add(`${path}.rampFrom`, 'a ramp needs a duration to ramp over');
+  }
+  if (raw.arrival !== undefined) {
+    if (raw.arrival === 'constant' || raw.arrival === 'poisson' || raw.arrival === 'gamma')
+      spec.arrival = raw.arrival;
+    else problems.add(`${path}.arrival`, "must be 'constant', 'poisson' or 'gamma'");
+  }
+  return spec;
+}
 const PRICE_KEYS = ['currency', 'input', 'cachedInput', 'output'];
 
 type Obj = Record<string, unknown>;
@@ -166,6 +249,19 @@ function parseRun(raw: unknown, problems: Problems): RunSpec {
     if (!Array.isArray(raw.datasets) || raw.datasets.some((d) => typeof d !== 'string')) {
       problems.add('run.datasets', 'must be a list of file paths');
     } else spec.datasets = raw.datasets as string[];
+  }
+  if (raw.phases !== undefined) {
+    if (!Array.isArray(raw.phases) || raw.phases.length === 0)
+      problems.add('run.phases', 'must be a non-empty list');
+    else {
+      const phases = raw.phases.map((p, i) => parsePhase(p, `run.phases[${i}]`, problems));
+      spec.phases = phases.filter((p): p is PhaseSpec => p !== undefined);
+    }
+  }
+  if (raw.slos !== undefined) {
+    if (!Array.isArray(raw.slos) || raw.slos.some((s) => typeof s !== 'string')) {
+      problems.add('run.slos', "must be a list of objectives such as 'ttft.p95<2s'");
+    } else spec.slos = raw.slos as string[];
   }
   return spec;
 }

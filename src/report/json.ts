@@ -2,7 +2,9 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { BadRow } from '../dataset/types.js';
+import type { GoodputSummary } from '../eval/slo.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { HealthSummary } from '../metrics/health.js';
 import { HDR_CONFIG } from '../metrics/histograms.js';
 import { TargetMetrics } from '../metrics/target-metrics.js';
 import type { TimelineJSON } from '../metrics/timeline.js';
@@ -14,6 +16,7 @@ import {
   type Report,
   type ReportEnvironment,
   type ReportLimits,
+  type ReportPhase,
   type ReportRun,
   type ReportTarget,
 } from './schema.js';
@@ -41,6 +44,10 @@ export interface ReportInput {
   limits?: ReportLimits;
   timeline?: TimelineJSON;
   resumed?: { kept: number; rerun: number };
+  phases?: ReportPhase[];
+  health?: HealthSummary;
+  slos?: string[];
+  goodput?: Record<string, GoodputSummary>;
   /** ISO time the report is stamped with; defaults to now (injectable for reproducible tests). */
   generatedAt?: string;
 }
@@ -120,6 +127,10 @@ export function buildReport(input: ReportInput): Report {
   if (input.limits) report.limits = input.limits;
   if (input.timeline) report.timeline = input.timeline;
   if (input.resumed) report.resumed = input.resumed;
+  if (input.phases) report.phases = input.phases;
+  if (input.health) report.health = input.health;
+  if (input.slos) report.slos = input.slos;
+  if (input.goodput) report.goodput = input.goodput;
   if (input.aborted) report.aborted = input.aborted;
   return report;
 }

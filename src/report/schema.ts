@@ -1,4 +1,6 @@
 import type { BadRow } from '../dataset/types.js';
+import type { GoodputSummary } from '../eval/slo.js';
+import type { HealthSummary } from '../metrics/health.js';
 import type { EncodedHistograms } from '../metrics/histograms.js';
 import type { TargetSummary } from '../metrics/target-metrics.js';
 import type { TimelineJSON } from '../metrics/timeline.js';
@@ -78,10 +80,31 @@ export interface Report {
   limits?: ReportLimits;
   /** Per-second activity and notable events (limit changes, holds, aborts) of this session. */
   timeline?: TimelineJSON;
+  /** Each load phase (warmup, ramp, main, …) with its own summaries; warmup is excluded from `targets`. */
+  phases?: ReportPhase[];
+  /** Whether the client itself was a bottleneck: event-loop delay, CPU, dispatch lag, achieved rate. */
+  health?: HealthSummary;
+  /** The `--slo` objectives, as written. */
+  slos?: string[];
+  /** Goodput per target name (requests that met every SLO). */
+  goodput?: Record<string, GoodputSummary>;
   /** Present when the run continued an earlier one (`--resume`). */
   resumed?: { kept: number; rerun: number };
   /** Present only when the run stopped early. */
   aborted?: { reason: string };
+}
+
+export interface ReportPhase {
+  name: string;
+  warmup: boolean;
+  /** e.g. "open loop, 20 req/s poisson" or "closed loop, concurrency 1→64 over 60s". */
+  load: string;
+  bounds: { durationMs?: number; requests?: number };
+  /** Ms since the run started. */
+  startedAtMs: number;
+  endedAtMs: number;
+  schedule: { dispatched: number; late: number; targetRate: number | null; achievedRate: number | null };
+  targets: Array<{ name: string; summary: TargetSummary | null; goodput: GoodputSummary | null }>;
 }
 
 export interface ReportLimits {

@@ -1,27 +1,25 @@
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { isFatalForRun, type Timeouts } from '../client/send.js';
-import { Transport } from '../client/transport.js';
+import type { Timeouts } from '../client/send.js';
 import type { BadRow, BadRowPolicy } from '../dataset/types.js';
+import type { Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { Limiter } from '../limit/limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../limit/retry-policy.js';
-import { MetricsCollector } from '../metrics/collector.js';
-import { Timeline } from '../metrics/timeline.js';
+import { windowMs } from '../metrics/throughput.js';
 import { countJobs, planJobs } from '../plan/jobs.js';
-import { redactHeaders } from '../plan/redact.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
 import type { Job, Target } from '../plan/types.js';
 import { buildReport, currentEnvironment, writeReportJson } from '../report/json.js';
+import { phaseReport, targetForReport } from '../report/parts.js';
 import type { Report } from '../report/schema.js';
-import { endedInError, type PriorResults, preparePriorResults } from '../results/resume.js';
+import type { PriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
-import { ResultsWriter } from '../results/writer.js';
-import { runClosedLoop } from '../schedule/closed-loop.js';
 import { STEPBENCH_VERSION } from '../version.js';
-import { ErrorBudget } from './error-budget.js';
-import { type JobContext, runJob } from './job-runner.js';
+import { JobSource } from './job-source.js';
+import { needsEndlessJobs, type Phase } from './phases.js';
+import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
+
+export type { ProgressSnapshot } from './session.js';
 
 /** Everything the core needs, already validated (targets resolved, keys present). */
 export interface ExecuteRunOptions {
@@ -30,6 +28,9 @@ export interface ExecuteRunOptions {
   /** Most requests in flight at once (the adaptive limit never goes above it). */
   concurrency: number;
   repeat: number;
+  /** Load phases; default one closed-loop phase at `concurrency` over the whole plan. */
+  phases?: Phase[];
+  /** Stop after this many jobs (cycling the dataset). */
   requests?: number;
   onBadRow: BadRowPolicy;
   outDir: string;
@@ -38,6 +39,8 @@ export interface ExecuteRunOptions {
   retryPolicy?: RetryPolicy;
   /** Named timeouts; `connectMs` goes to the transport. */
   timeouts?: Timeouts & { connectMs?: number };
+  /** Per-request service-level objectives for goodput. */
+  slos?: Slo[];
   /** Stop (exit 3) when more than this share of jobs fail for reasons other than 429. */
   maxErrorRate?: number;
   /** After a stop, how long in-flight requests may take before they are aborted. */
@@ -61,21 +64,6 @@ export const RUN_DEFAULTS = {
   graceMs: 30_000,
   timeouts: { connectMs: 10_000, firstTokenMs: 120_000, idleMs: 60_000, totalMs: 600_000 },
 } as const;
-
-/** A cheap view of a run in progress, for progress bars. */
-export interface ProgressSnapshot {
-  done: number;
-  total: number;
-  inFlight: number;
-  /** The concurrency limit in force (adaptive or pinned). */
-  limit: number;
-  errors: number;
-  /** 429 answers so far, retried or not. */
-  rateLimited: number;
-  elapsedMs: number;
-  ttftP50Ms: number | null;
-  ttftP95Ms: number | null;
-}
 
 export interface RunEvents {
   /** After the datasets were validated, before the first request. */
@@ -102,165 +90,81 @@ async function* skipDone(jobs: AsyncIterable<Job>, done: Set<string>): AsyncGene
   for await (const job of jobs) if (!done.has(job.key)) yield job;
 }
 
-function targetForReport(t: Target) {
-  const out = {
-    name: t.name,
-    baseUrl: t.baseUrl,
-    model: t.model,
-    apiKeyEnv: t.apiKeyEnv,
-    stream: t.stream,
-    params: t.params,
-    headers: redactHeaders(t.headers),
-  };
-  return t.price ? { ...out, price: t.price } : out;
-}
-
 /**
- * The run pipeline: validate datasets → plan jobs → closed-loop schedule → limiter/retry →
- * client → results → metrics → reports.
+ * The run pipeline: validate datasets → plan jobs → phases (closed or open loop) → limiter/retry
+ * → client → results → metrics → reports.
  */
 export async function executeRun(options: ExecuteRunOptions, events: RunEvents = {}): Promise<RunOutcome> {
   const now = options.now ?? (() => performance.now());
   const scan = await scanDatasets(options.datasets, options.onBadRow);
-  const planOptions = { repeat: options.repeat, ...(options.requests ? { requests: options.requests } : {}) };
-  const planned = countJobs(scan.rows, options.targets.length, planOptions);
-
-  const resultsPath = join(options.outDir, 'results.jsonl');
-  const reportPath = join(options.outDir, 'report.json');
-  const collector = new MetricsCollector(options.targets);
-  const resumed = options.resume
-    ? await preparePriorResults(resultsPath, {
-        retryErrors: options.resume.retryErrors,
-        onKept: (r) => collector.add(r),
-      })
-    : undefined;
-  const totalJobs = Math.max(0, planned - (resumed?.kept ?? 0));
-  const writer = await ResultsWriter.open(resultsPath);
+  const phases: Phase[] = options.phases ?? [
+    {
+      name: 'main',
+      warmup: false,
+      load: { kind: 'closed', concurrency: { kind: 'constant', value: options.concurrency } },
+      bounds: {},
+    },
+  ];
+  // A phase that ends by time needs a dataset that never runs out: cycle it.
+  const endless = needsEndlessJobs(phases) && options.requests === undefined;
+  const requests = endless ? Number.POSITIVE_INFINITY : options.requests;
+  const planOptions = { repeat: options.repeat, ...(requests !== undefined ? { requests } : {}) };
+  const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   const timeouts = { ...RUN_DEFAULTS.timeouts, ...options.timeouts };
-  const transport = new Transport({ connections: options.concurrency, connectTimeoutMs: timeouts.connectMs });
-  const limiter = new Limiter({
+  const session = await RunSession.open({
+    targets: options.targets,
     maxConcurrency: options.concurrency,
-    adaptive: options.limits?.adaptive ?? true,
-    ...(options.limits?.rpm ? { rpm: options.limits.rpm } : {}),
-    ...(options.limits?.tpm ? { tpm: options.limits.tpm } : {}),
+    outDir: options.outDir,
+    limits: {
+      adaptive: options.limits?.adaptive ?? true,
+      ...(options.limits?.rpm ? { rpm: options.limits.rpm } : {}),
+      ...(options.limits?.tpm ? { tpm: options.limits.tpm } : {}),
+    },
+    retryPolicy,
+    timeouts,
+    slos: options.slos ?? [],
+    ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
+    graceMs: options.graceMs ?? RUN_DEFAULTS.graceMs,
+    ...(options.resume ? { resume: options.resume } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
+    ...(options.abort ? { abort: options.abort } : {}),
     now,
+    random: options.random ?? Math.random,
   });
-  const runStart = now();
-  const timeline = new Timeline(runStart, limiter.limit);
-  limiter.onEvent((e) =>
-    e.kind === 'hold'
-      ? timeline.event(e.at, 'hold', e.reason)
-      : timeline.limitChanged(e.at, e.limit, e.kind, e.reason),
-  );
-  const counters = { rateLimited: 0, retries: 0 };
-  const budget = options.maxErrorRate !== undefined ? new ErrorBudget(options.maxErrorRate) : undefined;
-
-  // `stop` ends dispatching; `abortInFlight` also cancels requests already on the wire.
-  const stop = new AbortController();
-  const abortInFlight = new AbortController();
-  // Every in-flight request listens on these signals; thousands of listeners are expected.
-  setMaxListeners(0, stop.signal, abortInFlight.signal);
-  let graceTimer: NodeJS.Timeout | undefined;
-  const onUserStop = () => {
-    stop.abort(options.stop?.reason);
-    graceTimer = setTimeout(() => abortInFlight.abort(), options.graceMs ?? RUN_DEFAULTS.graceMs);
-    graceTimer.unref();
-  };
-  const onUserAbort = () => {
-    stop.abort();
-    abortInFlight.abort();
-  };
-  if (options.stop?.aborted) onUserStop();
-  else options.stop?.addEventListener('abort', onUserStop, { once: true });
-  if (options.abort?.aborted) onUserAbort();
-  else options.abort?.addEventListener('abort', onUserAbort, { once: true });
-  let abortedReason: string | undefined;
-  const abortRun = (reason: string) => {
-    if (abortedReason) return;
-    // Every later request would fail the same way: stop now rather than burn the dataset.
-    abortedReason = reason;
-    timeline.event(now(), 'abort', reason);
-    stop.abort();
-    abortInFlight.abort();
-  };
-
-  const startedAt = new Date();
-  let done = 0;
-  let errors = 0;
+  const planned = countJobs(scan.rows, options.targets.length, planOptions);
+  const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
   events.onStart?.({
     totalJobs,
     rows: scan.rows,
     badRows: scan.badRows,
-    ...(resumed ? { resumed } : {}),
-    snapshot: () => {
-      const live = collector.live();
-      return {
-        done,
-        total: totalJobs,
-        inFlight: limiter.inFlight,
-        limit: limiter.limit,
-        errors,
-        rateLimited: counters.rateLimited,
-        elapsedMs: now() - runStart,
-        ttftP50Ms: live.ttftP50Ms,
-        ttftP95Ms: live.ttftP95Ms,
-      };
-    },
+    ...(session.resumed ? { resumed: session.resumed } : {}),
+    snapshot: () => session.snapshot(totalJobs),
   });
 
-  const context: JobContext = {
-    transport,
-    limiter,
-    timeline,
-    retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
-    timeouts,
-    runStart,
-    now,
-    random: options.random ?? Math.random,
-    stop: stop.signal,
-    abortInFlight: abortInFlight.signal,
-    counters,
-  };
-  const execute = async (job: Job, dispatch: { scheduledAt: number }) => {
-    const finished = await runJob(job, dispatch.scheduledAt, context);
-    if (!finished) return;
-    writer.write(finished.result);
-    collector.add(finished.result);
-    done++;
-    if (endedInError(finished.result)) errors++;
-    events.onResult?.(finished.result);
-    const fatal = isFatalForRun(finished.final);
-    if (fatal.fatal) abortRun(fatal.message);
-    const spent = budget?.record(finished.result.outcome);
-    if (spent) abortRun(spent);
-  };
-
+  const source = new JobSource(
+    skipDone(
+      planJobs(() => readRows(options.datasets, options.onBadRow), options.targets, planOptions),
+      session.resumed?.done ?? new Set(),
+    ),
+  );
+  const records: PhaseRecord[] = [];
   try {
-    await runClosedLoop(
-      skipDone(
-        planJobs(() => readRows(options.datasets, options.onBadRow), options.targets, planOptions),
-        resumed?.done ?? new Set(),
-      ),
-      { concurrency: options.concurrency, stop: stop.signal, now },
-      execute,
-    );
+    for (const phase of phases) {
+      if (session.stopSignal.aborted) break;
+      records.push(await session.runPhase(phase, source, events.onResult));
+    }
   } finally {
-    clearTimeout(graceTimer);
-    options.stop?.removeEventListener('abort', onUserStop);
-    options.abort?.removeEventListener('abort', onUserAbort);
-    await writer.close();
-    await transport.close();
+    await session.close();
   }
 
-  const endedAt = new Date();
-  const interrupted = !abortedReason && stop.signal.aborted;
+  const reportPath = join(options.outDir, 'report.json');
   const report = buildReport({
-    collector,
+    collector: session.overall,
     run: {
       id: options.outDir,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      wallMs: now() - runStart,
+      startedAt: session.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      wallMs: now() - session.runStart,
       command: options.command ?? [],
       stepbenchVersion: STEPBENCH_VERSION,
       options: options.options ?? {},
@@ -271,24 +175,40 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
     limits: {
       adaptive: options.limits?.adaptive ?? true,
       maxConcurrency: options.concurrency,
-      finalConcurrency: limiter.limit,
+      finalConcurrency: session.limiter.limit,
       rpm: options.limits?.rpm ?? null,
       tpm: options.limits?.tpm ?? null,
       tier: options.limits?.tier ?? null,
-      retries: context.retryPolicy.retries,
+      retries: retryPolicy.retries,
       timeoutsMs: timeouts,
     },
-    timeline: timeline.toJSON(),
-    ...(resumed ? { resumed: { kept: resumed.kept, rerun: resumed.dropped } } : {}),
-    ...(abortedReason
-      ? { aborted: { reason: abortedReason } }
-      : interrupted
+    timeline: session.timeline.toJSON(),
+    phases: records.map((r) => phaseReport(r, options.targets)),
+    health: session.health.summary(),
+    goodput: Object.fromEntries(
+      [...session.goodput].map(([name, tracker]) => [name, tracker.summary(windowOf(session, name))]),
+    ),
+    ...(options.slos && options.slos.length > 0 ? { slos: options.slos.map((s) => s.text) } : {}),
+    ...(session.resumed ? { resumed: { kept: session.resumed.kept, rerun: session.resumed.dropped } } : {}),
+    ...(session.abortedReason
+      ? { aborted: { reason: session.abortedReason } }
+      : session.interrupted
         ? { aborted: { reason: 'interrupted by the user before every job was sent' } }
         : {}),
   });
   await writeReportJson(reportPath, report);
-  const exitCode = abortedReason ? ExitCode.aborted : interrupted ? ExitCode.interrupted : ExitCode.ok;
-  const outcome: RunOutcome = { report, exitCode, resultsPath, reportPath };
-  if (abortedReason) outcome.aborted = abortedReason;
+  const exitCode = session.abortedReason
+    ? ExitCode.aborted
+    : session.interrupted
+      ? ExitCode.interrupted
+      : ExitCode.ok;
+  const outcome: RunOutcome = { report, exitCode, resultsPath: session.resultsPath, reportPath };
+  if (session.abortedReason) outcome.aborted = session.abortedReason;
   return outcome;
+}
+
+/** The measurement window of a target (first scheduled → last end), for goodput per second. */
+function windowOf(session: RunSession, target: string): number {
+  const metrics = session.overall.target(target);
+  return metrics ? windowMs(metrics.window) : 0;
 }

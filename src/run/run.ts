@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BadRowPolicy } from '../dataset/types.js';
 import { UserError } from '../errors.js';
+import { parseSlo } from '../eval/slo.js';
 import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
 import type { MockOptionsInput } from '../mock/options.js';
 import { startMockServer } from '../mock/server.js';
@@ -10,6 +11,7 @@ import { DEFAULT_CONCURRENCY } from '../plan/defaults.js';
 import { resolveTargets, type TargetFlags } from '../plan/targets.js';
 import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 import { executeRun, type RunEvents, type RunOutcome } from './execute.js';
+import { peakConcurrency, phaseFromSpec, phasesFromFlags } from './phases.js';
 
 /** Options of `run()`, the library entry: what the `stepbench run` command line maps onto. */
 export interface RunOptions extends TargetFlags {
@@ -27,6 +29,21 @@ export interface RunOptions extends TargetFlags {
   mock?: boolean | MockOptionsInput;
   /** Environment to read API keys from; default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Open loop: requests/s (instead of a closed loop at `concurrency`). */
+  rate?: number;
+  arrival?: 'constant' | 'poisson' | 'gamma';
+  burstiness?: number;
+  /** Open loop: most requests in flight. */
+  maxConcurrency?: number;
+  /** Stop dispatching after this long (ms), cycling the dataset. */
+  durationMs?: number;
+  /** Warmup before the measured phase: a time or a number of requests; excluded from statistics. */
+  warmup?: { durationMs: number } | { requests: number };
+  /** Ramp up to the rate/concurrency over this long (ms) before the main phase. */
+  rampMs?: number;
+  rampFrom?: number;
+  /** Per-request SLOs such as `ttft.p95<2s`, for goodput. */
+  slos?: string[];
   /** Extra attempts per job after a retryable failure (default 4; 0 for pure load tests). */
   retries?: number;
   /** Stop (exit 3) when more than this share (0..1) of jobs fail for reasons other than 429. */
@@ -52,6 +69,21 @@ export interface RunOptions extends TargetFlags {
   abort?: AbortSignal;
   /** Command line for the report (caller redacts it). */
   command?: string[];
+}
+
+/** Open loop without --max-concurrency: connections are opened as needed, up to this many. */
+const OPEN_LOOP_CEILING = 10_000;
+
+const LOAD_FLAGS = ['rate', 'durationMs', 'warmup', 'rampMs'] as const;
+
+function hasLoadFlags(options: RunOptions): boolean {
+  return LOAD_FLAGS.some((k) => options[k] !== undefined);
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
 }
 
 function timestampFolder(date: Date): string {
@@ -95,6 +127,29 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
   }
   const repeat = positive('repeat', options.repeat ?? config?.run.repeat) ?? 1;
   const requests = positive('requests', options.requests ?? config?.run.requests);
+  const slos = (options.slos ?? config?.run.slos ?? []).map((text) => parseSlo(text));
+  const phases =
+    config?.run.phases && !hasLoadFlags(options)
+      ? config.run.phases.map(phaseFromSpec)
+      : phasesFromFlags({
+          concurrency,
+          ...pick(options, [
+            'rate',
+            'arrival',
+            'burstiness',
+            'maxConcurrency',
+            'durationMs',
+            'warmup',
+            'rampMs',
+            'rampFrom',
+          ]),
+          ...(requests !== undefined ? { requests } : {}),
+        });
+  const openLoop = phases.some((p) => p.load.kind === 'open');
+  // Open loop: the arrival rate is what is being controlled, so the limiter only caps (no
+  // adaptive throttling unless asked) and the ceiling is the phases' own cap.
+  const ceiling = peakConcurrency(phases, OPEN_LOOP_CEILING);
+  const adaptive = options.adaptive ?? !openLoop;
 
   const mock = options.mock
     ? await startMockServer(typeof options.mock === 'object' ? options.mock : {})
@@ -110,13 +165,15 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
       {
         datasets,
         targets,
-        concurrency,
+        concurrency: openLoop ? ceiling : Math.max(concurrency, ceiling),
         repeat,
+        phases,
+        slos,
         ...(requests ? { requests } : {}),
         onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
         outDir: options.resume ?? options.out ?? config?.run.out ?? timestampFolder(new Date()),
         limits: {
-          adaptive: options.adaptive ?? true,
+          adaptive,
           ...(rpm ? { rpm } : {}),
           ...(tpm ? { tpm } : {}),
           ...(options.tier ? { tier: options.tier } : {}),

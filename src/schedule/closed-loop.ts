@@ -1,56 +1,96 @@
-import PQueue from 'p-queue';
 import type { Job } from '../plan/types.js';
-
-/** When the schedule meant a job to start and when it actually left the queue (performance.now ms). */
-export interface Dispatch {
-  scheduledAt: number;
-  dispatchedAt: number;
-}
+import { type ProfileSpec, profileAt, profileChangesAfter, profileProblem } from './profile.js';
+import { RunningJobs } from './running-jobs.js';
+import { realSleep, type Sleep } from './sleep.js';
+import type { Execute, LoadBounds, ScheduleResult } from './types.js';
 
 export interface ClosedLoopOptions {
-  concurrency: number;
+  /** Slots: a fixed number, or a profile (a ramp raises or lowers the slots over time). */
+  concurrency: ProfileSpec | number;
+  bounds?: LoadBounds;
   /** Aborting stops dispatching new jobs; jobs already running finish (or are aborted by the caller). */
   stop: AbortSignal;
   now: () => number;
+  /** Timer to wait with; real timers by default, a fake clock's in tests. */
+  sleep?: Sleep;
 }
 
+export const CLOSED_LOOP_DEFAULTS = {
+  /** While the slot count is ramping (or 0), look at it again at least this often. */
+  recheckMs: 100,
+};
+
 /**
- * Closed loop: at most `concurrency` jobs in flight, the next one starting as soon as one ends.
+ * Closed loop: as many jobs in flight as there are slots, the next one starting as soon as one
+ * ends. A job's `scheduledAt` is the moment its slot freed and the job was ready, so `queue`
+ * measures only dispatch overhead: pulling jobs further ahead would make them wait behind running
+ * ones and charge that wait to latency, which is not what a closed-loop user waited.
+ *
  * Jobs are pulled from the (lazy) plan only when a slot is free, so memory stays flat however
- * long the dataset. `execute` must record its own outcome and never throw; a throw
- * is a bug and is re-raised after the in-flight jobs settle.
+ * long the dataset. When a ramp lowers the slot count, running jobs are left alone: no new job
+ * starts until fewer than the new count are in flight.
  */
 export async function runClosedLoop(
   jobs: AsyncIterable<Job>,
   options: ClosedLoopOptions,
-  execute: (job: Job, dispatch: Dispatch) => Promise<void>,
-): Promise<{ dispatched: number }> {
-  const queue = new PQueue({ concurrency: options.concurrency });
-  let bug: unknown;
-  let dispatched = 0;
-  for await (const job of jobs) {
-    if (options.stop.aborted) break;
-    // Closed loop: a job is scheduled the moment a slot frees, so `queue` measures only
-    // dispatch overhead. Pulling further ahead would make jobs wait behind running ones and
-    // charge that wait to queue/latency, which is not what a closed-loop user waited.
-    while (queue.size + queue.pending >= options.concurrency && !options.stop.aborted) {
-      await new Promise<void>((resolve) => queue.once('next', () => resolve()));
+  execute: Execute,
+): Promise<ScheduleResult> {
+  const profile: ProfileSpec =
+    typeof options.concurrency === 'number'
+      ? { kind: 'constant', value: options.concurrency }
+      : options.concurrency;
+  const problem = profileProblem(profile);
+  if (problem) throw new RangeError(`closed loop concurrency: ${problem}`);
+  const { now, stop } = options;
+  const sleep = options.sleep ?? realSleep;
+  const maxRequests = options.bounds?.requests ?? Number.POSITIVE_INFINITY;
+
+  // Aborted whenever a job ends, so a wait for a free slot ends exactly then.
+  let slotWait: AbortController | undefined;
+  const running = new RunningJobs(execute, () => slotWait?.abort());
+
+  const startedAt = now();
+  const deadline = startedAt + (options.bounds?.durationMs ?? Number.POSITIVE_INFINITY);
+  // Slots are whole; the tiny epsilon keeps a float like 2.9999999 from losing a slot.
+  const slotsNow = () => Math.floor(profileAt(profile, now() - startedAt) + 1e-9);
+
+  let sourceFailure: { error: unknown } | undefined;
+  const iterator = jobs[Symbol.asyncIterator]();
+  try {
+    while (!stop.aborted && running.started < maxRequests && now() < deadline) {
+      const slots = slotsNow();
+      if (running.inFlight < slots) {
+        const next = await iterator.next();
+        if (next.done || stop.aborted || now() >= deadline) break;
+        running.start(next.value, now());
+        continue;
+      }
+      // Wait for a job to end, the slot count to change, the deadline, or a stop.
+      const mayChange = slots < 1 || profileChangesAfter(profile, now() - startedAt);
+      const waitMs = Math.min(
+        deadline - now(),
+        mayChange ? CLOSED_LOOP_DEFAULTS.recheckMs : Number.POSITIVE_INFINITY,
+      );
+      const wait = new AbortController();
+      const onStop = () => wait.abort();
+      stop.addEventListener('abort', onStop, { once: true });
+      slotWait = wait;
+      try {
+        await sleep(waitMs, wait.signal);
+      } finally {
+        slotWait = undefined;
+        stop.removeEventListener('abort', onStop);
+      }
     }
-    if (options.stop.aborted) break;
-    const scheduledAt = options.now();
-    queue
-      .add(async () => {
-        if (options.stop.aborted) return;
-        dispatched++;
-        await execute(job, { scheduledAt, dispatchedAt: options.now() });
-      })
-      .catch((err: unknown) => {
-        bug ??= err;
-      });
+    await iterator.return?.();
+  } catch (error) {
+    // The job source failed: start nothing more, but wait for running jobs before reporting it.
+    sourceFailure = { error };
   }
-  // Jobs still waiting in the queue were never dispatched; drop them on stop.
-  if (options.stop.aborted) queue.clear();
-  await queue.onIdle();
-  if (bug) throw bug;
-  return { dispatched };
+
+  await running.whenIdle();
+  const endedAt = now();
+  if (sourceFailure) throw sourceFailure.error;
+  running.rethrowFailure();
+  return { dispatched: running.started, late: 0, startedAt, endedAt };
 }

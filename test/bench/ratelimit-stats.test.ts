@@ -3,7 +3,7 @@ import {
   attemptBuckets,
   convergedAtMs,
   type LimitRecord,
-  okPerMinuteFrom,
+  okInMinuteFrom,
   peakInWindow,
   rateLimitFigures,
 } from '../../bench/lib/ratelimit-stats.mjs';
@@ -64,42 +64,52 @@ describe('convergedAtMs', () => {
   });
 });
 
-describe('okPerMinuteFrom', () => {
-  it('counts successes from the mark to the last successful arrival, per minute', () => {
-    const records = [ok(0), ok(1000), limited(2000), ok(31_000), ok(61_000)];
-    const out = okPerMinuteFrom(records, 1000);
-    expect(out.ok).toBe(3);
-    expect(out.spanMs).toBe(60_000);
-    expect(out.perMinute).toBe(3);
-  });
-
-  it('is NaN with fewer than two successes after the mark', () => {
-    expect(okPerMinuteFrom([ok(0), ok(10)], 5).perMinute).toBeNaN();
-    expect(okPerMinuteFrom([], 0).perMinute).toBeNaN();
+describe('okInMinuteFrom', () => {
+  it('counts successful arrivals in [mark, mark + 60 s) and says if the records reach its end', () => {
+    const records = [ok(0), ok(1000), limited(2000), ok(31_000), ok(60_999), ok(61_000)];
+    expect(okInMinuteFrom(records, 1000)).toEqual({ ok: 3, complete: true });
+    expect(okInMinuteFrom(records.slice(0, 4), 1000)).toEqual({ ok: 2, complete: false });
+    expect(okInMinuteFrom([], 0)).toEqual({ ok: 0, complete: false });
   });
 });
 
 describe('rateLimitFigures', () => {
-  it('adds the 429 share, the limits hit and the RPM figures relative to the first arrival', () => {
-    const records = [ok(500), ok(600), limited(1500), limited(1600, 'concurrency'), ok(2500), ok(61_500)];
+  it('adds the 429 share, the limits hit and the minute after the first RPM 429', () => {
+    const records = [
+      ok(500),
+      ok(600),
+      limited(1500, 'concurrency'),
+      limited(1600),
+      ok(2500),
+      ok(61_500),
+      ok(61_700),
+    ];
     const f = rateLimitFigures(records, { rpmLimit: 3, bucketMs: 1000 });
-    expect(f.attempts).toBe(6);
-    expect(f.ok).toBe(4);
-    expect(f.rateLimitedShare).toBeCloseTo(2 / 6);
+    expect(f.attempts).toBe(7);
+    expect(f.ok).toBe(5);
+    expect(f.rateLimitedShare).toBeCloseTo(2 / 7);
     expect(f.rateLimitedBy).toEqual({ rpm: 1, concurrency: 1 });
     expect(f.firstRateLimitedMs).toBe(1000);
+    expect(f.firstRpmLimitedMs).toBe(1100);
     expect(f.convergedAtMs).toBe(2000);
     expect(f.peakOkPer60s).toBe(3);
-    // From 1000 ms: successes at 2000 and 61000 run-relative → 2 in 60 s.
-    expect(f.rpmAfterFirst429?.ok).toBe(2);
-    expect(f.rpmAfterFirst429Share).toBeCloseTo(2 / 3);
-    expect(f.spanMs).toBe(61_100);
+    // [1100, 61100) run-relative holds the successes at 2000 and 61000; 61200 is past it.
+    expect(f.okInMinuteAfterQuota).toEqual({ ok: 2, complete: true });
+    expect(f.rpmShareAfterQuota).toBeCloseTo(2 / 3);
+    expect(f.spanMs).toBe(61_300);
+  });
+
+  it('has no quota minute when only the concurrency limit answered 429', () => {
+    const f = rateLimitFigures([ok(0), limited(5, 'concurrency'), ok(10)], { rpmLimit: 600 });
+    expect(f.firstRpmLimitedMs).toBeNull();
+    expect(f.okInMinuteAfterQuota).toBeNull();
+    expect(f.rpmShareAfterQuota).toBeNaN();
   });
 
   it('leaves RPM figures out for a concurrency-only scenario', () => {
     const f = rateLimitFigures([ok(0), limited(5, 'concurrency'), ok(10)]);
     expect(f.rateLimited).toBe(1);
     expect(f.peakOkPer60s).toBeUndefined();
-    expect(f.rpmAfterConvergence).toBeUndefined();
+    expect(f.okInMinuteAfterQuota).toBeUndefined();
   });
 });

@@ -51,6 +51,15 @@ describe('AdmissionControl', () => {
     expect(admission.tryAdmit(10).admitted).toBe(false);
   });
 
+  test('a shorter rate window keeps the per-minute rate (rpm 600 over 1 s = 10 per second)', () => {
+    const clock = fakeClock();
+    const admission = new AdmissionControl({ concurrency: null, rpm: 600, tpm: null }, clock.now, 1000);
+    for (let i = 0; i < 10; i++) expect(admission.tryAdmit(1).admitted).toBe(true);
+    expect(admission.tryAdmit(1)).toMatchObject({ admitted: false, rejection: { reason: 'rpm' } });
+    clock.advance(1001);
+    expect(admission.tryAdmit(1).admitted).toBe(true);
+  });
+
   test('RPM: a sliding 60 s window; rejected requests do not count', () => {
     const clock = fakeClock();
     const admission = new AdmissionControl({ concurrency: null, rpm: 3, tpm: null }, clock.now);

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../src/plan/types.js';
 import { runClosedLoop } from '../../src/schedule/closed-loop.js';
+import { FakeClock } from './fake-clock.js';
+import { fakeJobs } from './jobs.js';
 
-async function* fakeJobs(n: number): AsyncGenerator<Job> {
-  for (let i = 0; i < n; i++) yield { index: i, key: String(i) } as Job;
-}
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
 describe('runClosedLoop', () => {
@@ -12,7 +10,7 @@ describe('runClosedLoop', () => {
     let inFlight = 0;
     let peak = 0;
     const seen: number[] = [];
-    const { dispatched } = await runClosedLoop(
+    const { dispatched, late } = await runClosedLoop(
       fakeJobs(50),
       { concurrency: 4, stop: new AbortController().signal, now: () => performance.now() },
       async (job) => {
@@ -24,22 +22,19 @@ describe('runClosedLoop', () => {
       },
     );
     expect(dispatched).toBe(50);
+    expect(late).toBe(0);
     expect(peak).toBe(4);
     expect(seen.sort((a, b) => a - b)).toEqual([...Array(50).keys()]);
   });
 
   it('pulls jobs lazily: the plan is not drained ahead of the workers', async () => {
     let pulled = 0;
-    async function* counting() {
-      for await (const j of fakeJobs(1000)) {
-        pulled++;
-        yield j;
-      }
-    }
     let maxAhead = 0;
     let finished = 0;
     await runClosedLoop(
-      counting(),
+      fakeJobs(1000, () => {
+        pulled++;
+      }),
       { concurrency: 3, stop: new AbortController().signal, now: () => 0 },
       async () => {
         maxAhead = Math.max(maxAhead, pulled - finished);
@@ -47,7 +42,8 @@ describe('runClosedLoop', () => {
         finished++;
       },
     );
-    expect(maxAhead).toBeLessThanOrEqual(3 * 2 + 1);
+    expect(finished).toBe(1000);
+    expect(maxAhead).toBeLessThanOrEqual(3);
   });
 
   it('stops dispatching when stopped and lets in-flight jobs finish', async () => {
@@ -66,16 +62,149 @@ describe('runClosedLoop', () => {
     expect(completed).toBe(dispatched);
   });
 
-  it('reports when a job was scheduled and dispatched', async () => {
-    let t = 0;
-    const stamps: Array<{ scheduledAt: number; dispatchedAt: number }> = [];
-    await runClosedLoop(
-      fakeJobs(3),
-      { concurrency: 1, stop: new AbortController().signal, now: () => ++t },
-      async (_j, d) => {
-        stamps.push(d);
+  it('schedules each job when its slot frees', async () => {
+    const clock = new FakeClock(100);
+    const stamps: Array<{ index: number; scheduledAt: number; startedAt: number }> = [];
+    const result = await clock.run(
+      runClosedLoop(
+        fakeJobs(5),
+        { concurrency: 2, stop: new AbortController().signal, now: clock.now, sleep: clock.sleep },
+        async (job, scheduledAt) => {
+          stamps.push({ index: job.index, scheduledAt, startedAt: clock.now() });
+          await clock.sleep(10 * (job.index + 1));
+        },
+      ),
+    );
+    // Slots free at 110 (job 0), 120 (job 1), 140 (job 2 ended: 110 + 30), 160 (job 3: 120 + 40).
+    expect(stamps.map((s) => s.scheduledAt)).toEqual([100, 100, 110, 120, 140]);
+    expect(stamps.every((s) => s.startedAt === s.scheduledAt)).toBe(true);
+    expect(result).toEqual({ dispatched: 5, late: 0, startedAt: 100, endedAt: 190 });
+  });
+
+  it('raises the slots over a concurrency ramp, re-checking while jobs run', async () => {
+    const clock = new FakeClock();
+    let inFlight = 0;
+    const peakBySecond = new Map<number, number>();
+    const result = await clock.run(
+      runClosedLoop(
+        fakeJobs(1_000_000),
+        {
+          concurrency: { kind: 'ramp', from: 1, to: 10, durationMs: 9000 },
+          bounds: { durationMs: 12_000 },
+          stop: new AbortController().signal,
+          now: clock.now,
+          sleep: clock.sleep,
+        },
+        async () => {
+          inFlight++;
+          const second = Math.floor(clock.now() / 1000);
+          peakBySecond.set(second, Math.max(peakBySecond.get(second) ?? 0, inFlight));
+          // Jobs far longer than the 100 ms re-check: new slots must open while they run.
+          await clock.sleep(2500);
+          inFlight--;
+        },
+      ),
+    );
+    // The ramp adds one slot per second: 1 + floor(t/1000) slots until it holds 10.
+    for (const [second, peak] of peakBySecond) expect(peak).toBeLessThanOrEqual(Math.min(10, 1 + second));
+    expect(peakBySecond.get(0)).toBe(1);
+    expect(peakBySecond.get(4)).toBe(5);
+    expect(Math.max(...peakBySecond.values())).toBe(10);
+    expect(result.endedAt).toBeLessThanOrEqual(12_000 + 2500);
+  });
+
+  it('lowers the slots on a ramp down without cancelling running jobs', async () => {
+    const clock = new FakeClock();
+    let inFlight = 0;
+    const startsAfterRamp: number[] = [];
+    const result = await clock.run(
+      runClosedLoop(
+        fakeJobs(1_000_000),
+        {
+          concurrency: { kind: 'ramp', from: 6, to: 2, durationMs: 1000 },
+          bounds: { durationMs: 5000 },
+          stop: new AbortController().signal,
+          now: clock.now,
+          sleep: clock.sleep,
+        },
+        async () => {
+          inFlight++;
+          if (clock.now() >= 1000) startsAfterRamp.push(inFlight);
+          await clock.sleep(300);
+          inFlight--;
+        },
+      ),
+    );
+    expect(startsAfterRamp.length).toBeGreaterThan(0);
+    expect(Math.max(...startsAfterRamp)).toBe(2);
+    expect(result.dispatched).toBeGreaterThan(6);
+  });
+
+  it('stops at the requests bound and at the duration bound', async () => {
+    const clock = new FakeClock();
+    const options = {
+      concurrency: 3,
+      stop: new AbortController().signal,
+      now: clock.now,
+      sleep: clock.sleep,
+    };
+    const slowJob = () => clock.sleep(100);
+    const byRequests = await clock.run(
+      runClosedLoop(fakeJobs(100), { ...options, bounds: { requests: 7 } }, slowJob),
+    );
+    expect(byRequests.dispatched).toBe(7);
+
+    const byDuration = await clock.run(
+      runClosedLoop(fakeJobs(100), { ...options, bounds: { durationMs: 350 } }, slowJob),
+    );
+    // Three slots start jobs at +0, +100, +200, +300; none at or after +350.
+    expect(byDuration.dispatched).toBe(12);
+    expect(byDuration.endedAt - byDuration.startedAt).toBe(400);
+  });
+
+  it('waits with 0 slots until a ramp opens one', async () => {
+    const clock = new FakeClock();
+    const starts: number[] = [];
+    await clock.run(
+      runClosedLoop(
+        fakeJobs(1),
+        {
+          concurrency: { kind: 'ramp', from: 0, to: 2, durationMs: 1000 },
+          stop: new AbortController().signal,
+          now: clock.now,
+          sleep: clock.sleep,
+        },
+        async () => {
+          starts.push(clock.now());
+        },
+      ),
+    );
+    // One slot exists from t=500; the re-check runs every 100 ms.
+    expect(starts).toEqual([500]);
+  });
+
+  it('re-raises an executor bug after the other jobs settle', async () => {
+    let finished = 0;
+    const run = runClosedLoop(
+      fakeJobs(6),
+      { concurrency: 3, stop: new AbortController().signal, now: () => 0 },
+      async (job) => {
+        await tick();
+        if (job.index === 0) throw new Error('boom');
+        finished++;
       },
     );
-    for (const s of stamps) expect(s.dispatchedAt).toBeGreaterThanOrEqual(s.scheduledAt);
+    await expect(run).rejects.toThrow('boom');
+    expect(finished).toBe(5);
+  });
+
+  it('rejects a negative concurrency', async () => {
+    await expect(
+      runClosedLoop(
+        fakeJobs(1),
+        { concurrency: -1, stop: new AbortController().signal, now: () => 0 },
+        async () => {},
+      ),
+    ).rejects.toThrow(RangeError);
   });
 });

@@ -1,0 +1,276 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { parseSlo, type Slo } from '../eval/slo.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { isSuccess } from '../metrics/outcomes.js';
+import type { MockOptionsInput } from '../mock/options.js';
+import { startMockServer } from '../mock/server.js';
+import { loadConfigFile } from '../plan/config-file.js';
+import { planJobs } from '../plan/jobs.js';
+import { readRows, scanDatasets } from '../plan/rows.js';
+import { resolveTargets, type TargetFlags } from '../plan/targets.js';
+import type { Target } from '../plan/types.js';
+import { buildReport, currentEnvironment, writeReportJson } from '../report/json.js';
+import { phaseReport, targetForReport } from '../report/parts.js';
+import type { Report } from '../report/schema.js';
+import { RUN_DEFAULTS } from '../run/execute.js';
+import { JobSource } from '../run/job-source.js';
+import type { Phase } from '../run/phases.js';
+import { type PhaseRecord, type ProgressSnapshot, RunSession } from '../run/session.js';
+import type { ArrivalSpec } from '../schedule/arrivals.js';
+import { STEPBENCH_VERSION } from '../version.js';
+import { CapacitySearch, defaultSearchOptions } from './search.js';
+import type { CapacityAnswer, CapacityDimension, CapacityThresholds, StepMeasurement } from './types.js';
+
+/** Options of `capacity()`, what `stepbench capacity` maps onto. */
+export interface CapacityOptions extends TargetFlags {
+  datasets?: string[];
+  config?: string;
+  /** Search over concurrency (closed loop, default) or arrival rate (open loop). */
+  by?: CapacityDimension;
+  start?: number;
+  max?: number;
+  /** Each step is held this long… */
+  stepDurationMs?: number;
+  /** …or for this many requests, whichever ends first. */
+  stepRequests?: number;
+  thresholds?: Partial<CapacityThresholds>;
+  slos?: string[];
+  /** Retries during measurement steps; default 0 (a 429 is information here). */
+  retries?: number;
+  arrival?: ArrivalSpec;
+  timeouts?: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number };
+  out?: string;
+  mock?: boolean | MockOptionsInput;
+  env?: Record<string, string | undefined>;
+  stop?: AbortSignal;
+  abort?: AbortSignal;
+  command?: string[];
+}
+
+export interface CapacityOutcome {
+  answer: CapacityAnswer;
+  report: Report & { capacity: CapacityAnswer };
+  reportPath: string;
+  resultsPath: string;
+  exitCode: ExitCodeValue;
+}
+
+export interface CapacityEvents {
+  onStep?(info: { load: number; step: number }): void;
+  onMeasured?(step: StepMeasurement): void;
+  onStart?(snapshot: () => ProgressSnapshot): void;
+}
+
+/** Defaults of a capacity search, in one place. */
+export const CAPACITY_DEFAULTS = { stepDurationMs: 20_000, stepRequests: 2_000 } as const;
+
+const percentiles = (p: { p50: number | null; p95: number | null; p99: number | null }) => ({
+  p50: p.p50,
+  p95: p.p95,
+  p99: p.p99,
+});
+
+/** What one step measured, from the phase's own metrics of the (single) target. */
+export function measureStep(record: PhaseRecord, target: Target, load: number, slos: Slo[]): StepMeasurement {
+  const metrics = record.collector.target(target.name);
+  const summary = metrics?.summary(target.price);
+  const durationMs = Math.max(1, record.endedAtMs - record.startedAtMs);
+  const requests = summary?.requests ?? 0;
+  const rateLimited = summary?.outcomes.rate_limited ?? 0;
+  const successes = summary
+    ? Object.entries(summary.outcomes).reduce((n, [k, v]) => n + (isSuccess(k as never) ? v : 0), 0)
+    : 0;
+  const contentFiltered = summary?.outcomes.content_filter ?? 0;
+  const errors = Math.max(0, requests - successes - rateLimited - contentFiltered);
+  const completed = summary?.completed ?? 0;
+  const perSec = (n: number) => (n / durationMs) * 1000;
+  const goodput = record.goodput.get(target.name)?.summary(durationMs);
+  const step: StepMeasurement = {
+    load,
+    requests,
+    completed,
+    rateLimited,
+    errors,
+    rateLimitedShare: requests ? rateLimited / requests : 0,
+    errorShare: requests ? errors / requests : 0,
+    durationMs,
+    throughputRps: perSec(completed),
+    outputTokensPerSec: perSec(summary?.tokens.completion.total ?? 0),
+    totalTokensPerSec: perSec(summary?.tokens.total.total ?? 0),
+    rpm: perSec(completed) * 60,
+    tpm: perSec(summary?.tokens.total.total ?? 0) * 60,
+    latencyMs: {
+      ttft: percentiles(summary?.latency.ttft ?? { p50: null, p95: null, p99: null }),
+      e2e: percentiles(summary?.latency.e2e ?? { p50: null, p95: null, p99: null }),
+    },
+    sloPassed: slos.length === 0 ? null : (goodput?.passed ?? null),
+  };
+  const failures = goodput?.slos
+    .filter((s) => s.passed === false)
+    .map((s) => `${s.text} met by ${((s.metShare ?? 0) * 100).toFixed(1)}%`);
+  if (failures && failures.length > 0) step.sloFailures = failures;
+  return step;
+}
+
+function stepPhase(
+  dimension: CapacityDimension,
+  load: number,
+  options: CapacityOptions,
+  bounds: Phase['bounds'],
+): Phase {
+  const name = `${dimension === 'concurrency' ? 'c' : 'rate'}=${load}`;
+  if (dimension === 'concurrency') {
+    return {
+      name,
+      warmup: false,
+      load: { kind: 'closed', concurrency: { kind: 'constant', value: load } },
+      bounds,
+    };
+  }
+  return {
+    name,
+    warmup: false,
+    load: {
+      kind: 'open',
+      rate: { kind: 'constant', value: load },
+      arrival: options.arrival ?? { kind: 'poisson' },
+    },
+    bounds,
+  };
+}
+
+/**
+ * `stepbench capacity`: measures one target at rising loads — doubling, then bisecting around
+ * the knee (see CapacitySearch) — with retries and adaptive concurrency off, so each step sees
+ * the server as it is. Every step is a bounded phase of one run session: results of all steps go
+ * to one results.jsonl, each tagged with its step.
+ */
+export async function capacity(
+  options: CapacityOptions,
+  events: CapacityEvents = {},
+): Promise<CapacityOutcome> {
+  const config = options.config ? await loadConfigFile(options.config) : undefined;
+  const datasets =
+    options.datasets && options.datasets.length > 0 ? options.datasets : (config?.run.datasets ?? []);
+  if (datasets.length === 0)
+    throw new UserError('no dataset given: e.g. stepbench capacity datasets/capacity.csv');
+  const dimension = options.by ?? 'concurrency';
+  const slos = (options.slos ?? config?.run.slos ?? []).map((s) => parseSlo(s));
+  const search = new CapacitySearch(
+    defaultSearchOptions(dimension, {
+      ...(options.start !== undefined ? { start: options.start } : {}),
+      ...(options.max !== undefined ? { max: options.max } : {}),
+      ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    }),
+  );
+  const scan = await scanDatasets(datasets, 'fail');
+  const mock = options.mock
+    ? await startMockServer(typeof options.mock === 'object' ? options.mock : {})
+    : undefined;
+  try {
+    const targets = resolveTargets({
+      ...(config ? { config } : {}),
+      flags: options,
+      env: options.env ?? process.env,
+      ...(mock ? { mockBaseUrl: mock.url } : {}),
+    });
+    if (targets.length !== 1) {
+      throw new UserError(
+        `capacity measures one target at a time (got ${targets.length}); pass a single --model`,
+      );
+    }
+    const target = targets[0] as Target;
+    const outDir =
+      options.out ?? `reports/capacity-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+    const maxLoad = options.max ?? defaultSearchOptions(dimension).max;
+    const retries = options.retries ?? 0;
+    const session = await RunSession.open({
+      targets,
+      // Rate steps have no concurrency of their own: allow what the rate needs.
+      maxConcurrency: dimension === 'concurrency' ? Math.ceil(maxLoad) : 10_000,
+      outDir,
+      limits: { adaptive: false },
+      retryPolicy: { retries, baseMs: 500, capMs: 30_000 },
+      timeouts: { ...RUN_DEFAULTS.timeouts, ...options.timeouts },
+      slos,
+      graceMs: RUN_DEFAULTS.graceMs,
+      ...(options.stop ? { stop: options.stop } : {}),
+      ...(options.abort ? { abort: options.abort } : {}),
+      now: () => performance.now(),
+      random: Math.random,
+    });
+    events.onStart?.(() => session.snapshot(0));
+    const source = new JobSource(
+      planJobs(() => readRows(datasets, 'fail'), targets, { repeat: 1, requests: Number.POSITIVE_INFINITY }),
+    );
+    const bounds = {
+      durationMs: options.stepDurationMs ?? CAPACITY_DEFAULTS.stepDurationMs,
+      requests: options.stepRequests ?? CAPACITY_DEFAULTS.stepRequests,
+    };
+    const records: PhaseRecord[] = [];
+    try {
+      for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
+        if (session.stopSignal.aborted) break;
+        events.onStep?.({ load, step });
+        const record = await session.runPhase(stepPhase(dimension, load, options, bounds), source);
+        records.push(record);
+        // A step cut short by Ctrl-C measured a different load than intended: keep it in the
+        // results but do not let it steer (or end) the search.
+        if (session.stopSignal.aborted) break;
+        const measured = measureStep(record, target, load, slos);
+        search.record(measured);
+        events.onMeasured?.(measured);
+      }
+    } finally {
+      await session.close();
+    }
+    const answer = session.stopSignal.aborted
+      ? {
+          ...search.answer(),
+          stoppedBecause:
+            session.abortedReason ?? 'interrupted by the user; the answer covers the steps finished so far',
+        }
+      : search.answer();
+    const base = buildReport({
+      collector: session.overall,
+      run: {
+        id: outDir,
+        startedAt: session.startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        wallMs: performance.now() - session.runStart,
+        command: options.command ?? [],
+        stepbenchVersion: STEPBENCH_VERSION,
+        options: {
+          command: 'capacity',
+          datasets,
+          by: dimension,
+          start: options.start,
+          max: maxLoad,
+          retries,
+          bounds,
+        },
+      },
+      targets: targets.map(targetForReport),
+      dataset: { files: datasets, rows: scan.rows, badRows: scan.badRows },
+      environment: { ...currentEnvironment(), hostname: hostname() },
+      timeline: session.timeline.toJSON(),
+      phases: records.map((r) => phaseReport(r, targets)),
+      health: session.health.summary(),
+      ...(slos.length > 0 ? { slos: slos.map((s) => s.text) } : {}),
+      ...(session.abortedReason ? { aborted: { reason: session.abortedReason } } : {}),
+    });
+    const report = { ...base, capacity: answer };
+    const reportPath = join(outDir, 'report.json');
+    await writeReportJson(reportPath, report);
+    const exitCode = session.abortedReason
+      ? ExitCode.aborted
+      : session.interrupted
+        ? ExitCode.interrupted
+        : ExitCode.ok;
+    return { answer, report, reportPath, resultsPath: session.resultsPath, exitCode };
+  } finally {
+    await mock?.close();
+  }
+}

@@ -1,0 +1,160 @@
+import type { Argv, CommandModule } from 'yargs';
+import { formatLoad, summarizeAnswer } from '../capacity/answer.js';
+import { formatCurve } from '../capacity/format.js';
+import { type CapacityOptions, capacity } from '../capacity/run-capacity.js';
+import { UserError } from '../errors.js';
+import { parseDuration } from '../plan/duration.js';
+import { redactText } from '../plan/redact.js';
+import { generationParams, parseHeaders } from './parse-flags.js';
+import { onStopSignals } from './signals.js';
+
+interface CapacityArgs {
+  datasets: string[];
+  config?: string;
+  model?: string[];
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  header?: string[];
+  stream?: boolean;
+  by?: 'concurrency' | 'rate';
+  start?: number;
+  max?: number;
+  stepDuration?: string;
+  stepRequests?: number;
+  max429Share?: number;
+  maxErrorShare?: number;
+  minGain?: number;
+  slo?: string[];
+  retries?: number;
+  out?: string;
+  mock?: boolean;
+  [flag: string]: unknown;
+}
+
+export const capacityCommand: CommandModule<object, CapacityArgs> = {
+  command: 'capacity [datasets..]',
+  describe: 'Find the load a model/endpoint sustains before 429s, errors or latency blow up',
+  builder: (y: Argv) =>
+    y
+      .positional('datasets', { type: 'string', array: true, describe: 'Prompts to send (cycled as needed)' })
+      .option('config', { type: 'string', describe: 'YAML/JSON config file (one target)' })
+      .option('model', { type: 'string', array: true, describe: 'Model to measure (one)' })
+      .option('base-url', { type: 'string', describe: 'API base URL (default https://api.stepfun.com/v1)' })
+      .option('api-key-env', {
+        type: 'string',
+        describe: 'Environment variable holding the key (default STEP_API_KEY)',
+      })
+      .option('header', { type: 'string', array: true, describe: 'Extra request header "Name: value"' })
+      .option('stream', { type: 'boolean', describe: 'Stream responses (default on)' })
+      .option('max-tokens', { type: 'number', describe: 'max_tokens for every request' })
+      .option('by', {
+        choices: ['concurrency', 'rate'] as const,
+        describe: 'Search over concurrency (closed loop, default) or arrival rate in req/s (open loop)',
+      })
+      .option('start', { type: 'number', describe: 'First load (default 1)' })
+      .option('max', {
+        type: 'number',
+        describe: 'Highest load to try (default 256 concurrent or 100 req/s)',
+      })
+      .option('step-duration', { type: 'string', describe: 'How long each step is held (default 20s)' })
+      .option('step-requests', {
+        type: 'number',
+        describe: 'Or this many requests per step, whichever ends first (default 2000)',
+      })
+      .option('max-429-share', {
+        type: 'number',
+        describe: 'A step with more 429s than this share is over the limit (default 0.02)',
+      })
+      .option('max-error-share', {
+        type: 'number',
+        describe: 'A step with more non-429 errors than this share failed (default 0.01)',
+      })
+      .option('min-gain', {
+        type: 'number',
+        describe: 'Throughput gain a doubling must buy, else saturated (default 0.05)',
+      })
+      .option('slo', {
+        type: 'string',
+        array: true,
+        describe: "Per-request objective each step must meet, e.g. 'ttft.p95<2s'",
+      })
+      .option('retries', {
+        type: 'number',
+        describe: 'Retries during steps (default 0: a 429 is information here)',
+      })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        describe: 'Output folder (default reports/capacity-<timestamp>)',
+      })
+      .option('mock', { type: 'boolean', describe: 'Measure the built-in mock, in-process' })
+      .example(
+        'STEP_API_KEY=... $0 capacity datasets/capacity.csv --max 256',
+        'How much concurrency does my account take?',
+      )
+      .example(
+        "$0 capacity prompts.csv --by rate --max 50 --slo 'ttft.p95<2s'",
+        'Highest rate that keeps TTFT p95 under 2 s',
+      )
+      .example(
+        '$0 capacity datasets/capacity.csv --mock --max 64 --step-duration 5s',
+        'Try it offline',
+      ) as unknown as Argv<CapacityArgs>,
+  handler: async (argv) => {
+    const signals = onStopSignals();
+    const headers = parseHeaders(argv.header);
+    const params = generationParams(argv);
+    const thresholds: CapacityOptions['thresholds'] = {};
+    if (argv.max429Share !== undefined) thresholds.max429Share = argv.max429Share;
+    if (argv.maxErrorShare !== undefined) thresholds.maxErrorShare = argv.maxErrorShare;
+    if (argv.minGain !== undefined) thresholds.minGain = argv.minGain;
+    if (argv.start !== undefined && !(argv.start > 0)) throw new UserError('--start must be > 0');
+    try {
+      const outcome = await capacity(
+        {
+          datasets: argv.datasets ?? [],
+          ...(argv.config ? { config: argv.config } : {}),
+          ...(argv.model ? { models: argv.model } : {}),
+          ...(argv.baseUrl ? { baseUrl: argv.baseUrl } : {}),
+          ...(argv.apiKeyEnv ? { apiKeyEnv: argv.apiKeyEnv } : {}),
+          ...(headers ? { headers } : {}),
+          ...(params ? { params } : {}),
+          ...(argv.stream !== undefined ? { stream: argv.stream } : {}),
+          ...(argv.by ? { by: argv.by } : {}),
+          ...(argv.start !== undefined ? { start: argv.start } : {}),
+          ...(argv.max !== undefined ? { max: argv.max } : {}),
+          ...(argv.stepDuration
+            ? { stepDurationMs: parseDuration(argv.stepDuration, '--step-duration') }
+            : {}),
+          ...(argv.stepRequests !== undefined ? { stepRequests: argv.stepRequests } : {}),
+          thresholds,
+          ...(argv.slo ? { slos: argv.slo } : {}),
+          ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
+          ...(argv.out ? { out: argv.out } : {}),
+          mock: Boolean(argv.mock),
+          stop: signals.stop,
+          abort: signals.abort,
+          command: process.argv
+            .slice(2)
+            .map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']])),
+        },
+        {
+          onStep: ({ load, step }) =>
+            process.stderr.write(
+              `[capacity] step ${step}: ${argv.by ?? 'concurrency'} ${formatLoad(load)} …\n`,
+            ),
+          onMeasured: (m) =>
+            process.stderr.write(
+              `[capacity]   ${m.throughputRps.toFixed(1)} req/s, 429 ${(m.rateLimitedShare * 100).toFixed(1)}%, errors ${(m.errorShare * 100).toFixed(1)}%\n`,
+            ),
+        },
+      );
+      process.stdout.write(`${formatCurve(outcome.answer)}\n\n${summarizeAnswer(outcome.answer)}\n`);
+      for (const w of outcome.report.health?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(`results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\n`);
+      process.exitCode = outcome.exitCode;
+    } finally {
+      signals.dispose();
+    }
+  },
+};

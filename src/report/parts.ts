@@ -1,0 +1,49 @@
+import { redactHeaders } from '../plan/redact.js';
+import type { Target } from '../plan/types.js';
+import { describeLoad } from '../run/phases.js';
+import type { PhaseRecord } from '../run/session.js';
+import type { ReportTargetInput } from './json.js';
+import type { ReportPhase } from './schema.js';
+
+/** A target as the report shows it: no key, secret-looking headers redacted. */
+export function targetForReport(t: Target): ReportTargetInput {
+  const out: ReportTargetInput = {
+    name: t.name,
+    baseUrl: t.baseUrl,
+    model: t.model,
+    apiKeyEnv: t.apiKeyEnv,
+    stream: t.stream,
+    params: t.params,
+    headers: redactHeaders(t.headers),
+  };
+  if (t.price) out.price = t.price;
+  return out;
+}
+
+/** One phase's section: its load, schedule figures and per-target summaries (no histograms). */
+export function phaseReport(record: PhaseRecord, targets: readonly Target[]): ReportPhase {
+  const window = record.endedAtMs - record.startedAtMs;
+  return {
+    name: record.phase.name,
+    warmup: record.phase.warmup,
+    load: describeLoad(record.phase.load),
+    bounds: record.phase.bounds,
+    startedAtMs: Math.round(record.startedAtMs),
+    endedAtMs: Math.round(record.endedAtMs),
+    schedule: {
+      dispatched: record.schedule.dispatched,
+      late: record.schedule.late,
+      targetRate: record.schedule.targetRate ?? null,
+      achievedRate: record.schedule.achievedRate ?? null,
+    },
+    targets: targets.map((t) => {
+      const metrics = record.collector.target(t.name);
+      const goodput = record.goodput.get(t.name);
+      return {
+        name: t.name,
+        summary: metrics ? metrics.summary(t.price) : null,
+        goodput: goodput ? goodput.summary(window) : null,
+      };
+    }),
+  };
+}

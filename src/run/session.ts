@@ -1,0 +1,303 @@
+import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
+import { isFatalForRun, type Timeouts } from '../client/send.js';
+import { Transport } from '../client/transport.js';
+import { GoodputTracker, type Slo } from '../eval/slo.js';
+import { Limiter } from '../limit/limiter.js';
+import type { RetryPolicy } from '../limit/retry-policy.js';
+import { MetricsCollector } from '../metrics/collector.js';
+import { ClientHealth } from '../metrics/health.js';
+import { Timeline } from '../metrics/timeline.js';
+import type { Job, Target } from '../plan/types.js';
+import { endedInError, type PriorResults, preparePriorResults } from '../results/resume.js';
+import type { JobResult } from '../results/types.js';
+import { ResultsWriter } from '../results/writer.js';
+import { runClosedLoop } from '../schedule/closed-loop.js';
+import { runOpenLoop } from '../schedule/open-loop.js';
+import type { ScheduleResult } from '../schedule/types.js';
+import { ErrorBudget } from './error-budget.js';
+import { type JobContext, runJob } from './job-runner.js';
+import type { JobSource } from './job-source.js';
+import type { Phase } from './phases.js';
+
+/** Everything a session needs, already validated. */
+export interface SessionOptions {
+  targets: Target[];
+  /** Ceiling for requests in flight (transport connections, limiter maximum). */
+  maxConcurrency: number;
+  outDir: string;
+  limits: { adaptive: boolean; rpm?: number; tpm?: number };
+  retryPolicy: RetryPolicy;
+  timeouts: Timeouts & { connectMs?: number };
+  slos: Slo[];
+  maxErrorRate?: number;
+  graceMs: number;
+  resume?: { retryErrors: boolean };
+  stop?: AbortSignal;
+  abort?: AbortSignal;
+  now: () => number;
+  random: () => number;
+}
+
+/** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
+export interface PhaseRecord {
+  phase: Phase;
+  startedAtMs: number;
+  endedAtMs: number;
+  schedule: ScheduleResult;
+  collector: MetricsCollector;
+  goodput: Map<string, GoodputTracker>;
+}
+
+/** A cheap view of a run in progress, for progress bars. */
+export interface ProgressSnapshot {
+  done: number;
+  total: number;
+  inFlight: number;
+  /** The concurrency limit in force (adaptive or pinned). */
+  limit: number;
+  errors: number;
+  /** 429 answers so far, retried or not. */
+  rateLimited: number;
+  elapsedMs: number;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  phase: string | null;
+}
+
+function goodputTrackers(targets: readonly Target[], slos: Slo[]): Map<string, GoodputTracker> {
+  return new Map(targets.map((t) => [t.name, new GoodputTracker(slos)]));
+}
+
+/**
+ * The run engine: results file, transport, limiter, timeline, client health and the signals
+ * that stop it, shared by every phase of a `run` and every step of `capacity`. Each phase hands
+ * its jobs to a scheduler (closed or open loop); every finished job is written, added to the
+ * overall statistics (unless warmup) and to the phase's own, and checked for run-ending errors.
+ */
+export class RunSession {
+  readonly resultsPath: string;
+  readonly overall: MetricsCollector;
+  readonly goodput: Map<string, GoodputTracker>;
+  readonly timeline: Timeline;
+  readonly health: ClientHealth;
+  readonly limiter: Limiter;
+  readonly runStart: number;
+  readonly startedAt = new Date();
+  resumed: PriorResults | undefined;
+  abortedReason: string | undefined;
+
+  private readonly stopController = new AbortController();
+  private readonly abortController = new AbortController();
+  private readonly counters = { rateLimited: 0, retries: 0 };
+  private readonly budget: ErrorBudget | undefined;
+  private readonly context: JobContext;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private done = 0;
+  private errors = 0;
+  private currentPhase: string | null = null;
+
+  private constructor(
+    private readonly options: SessionOptions,
+    private readonly writer: ResultsWriter,
+    private readonly transport: Transport,
+    overall: MetricsCollector,
+  ) {
+    this.resultsPath = join(options.outDir, 'results.jsonl');
+    this.overall = overall;
+    this.goodput = goodputTrackers(options.targets, options.slos);
+    const now = options.now;
+    this.limiter = new Limiter({
+      maxConcurrency: options.maxConcurrency,
+      adaptive: options.limits.adaptive,
+      ...(options.limits.rpm ? { rpm: options.limits.rpm } : {}),
+      ...(options.limits.tpm ? { tpm: options.limits.tpm } : {}),
+      now,
+    });
+    this.runStart = now();
+    this.timeline = new Timeline(this.runStart, this.limiter.limit);
+    this.limiter.onEvent((e) =>
+      e.kind === 'hold'
+        ? this.timeline.event(e.at, 'hold', e.reason)
+        : this.timeline.limitChanged(e.at, e.limit, e.kind, e.reason),
+    );
+    this.health = new ClientHealth({ now });
+    this.budget = options.maxErrorRate !== undefined ? new ErrorBudget(options.maxErrorRate) : undefined;
+    // Every in-flight request listens on these signals; thousands of listeners are expected.
+    setMaxListeners(0, this.stopController.signal, this.abortController.signal);
+    this.context = {
+      transport,
+      limiter: this.limiter,
+      timeline: this.timeline,
+      retryPolicy: options.retryPolicy,
+      timeouts: options.timeouts,
+      runStart: this.runStart,
+      now,
+      random: options.random,
+      stop: this.stopController.signal,
+      abortInFlight: this.abortController.signal,
+      counters: this.counters,
+    };
+    this.listen();
+  }
+
+  /** Opens the results file (preparing it for `--resume`), the transport and the limiter. */
+  static async open(options: SessionOptions): Promise<RunSession> {
+    const overall = new MetricsCollector(options.targets);
+    const path = join(options.outDir, 'results.jsonl');
+    let resumed: PriorResults | undefined;
+    const kept: JobResult[] = [];
+    if (options.resume) {
+      resumed = await preparePriorResults(path, {
+        retryErrors: options.resume.retryErrors,
+        onKept: (r) => {
+          if (!r.warmup) kept.push(r);
+        },
+      });
+    }
+    const writer = await ResultsWriter.open(path);
+    const transport = new Transport({
+      connections: options.maxConcurrency,
+      ...(options.timeouts.connectMs ? { connectTimeoutMs: options.timeouts.connectMs } : {}),
+    });
+    const session = new RunSession(options, writer, transport, overall);
+    for (const r of kept) session.addToStatistics(r);
+    session.resumed = resumed;
+    session.health.start();
+    return session;
+  }
+
+  /** Aborted when the run should dispatch nothing more. */
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  /** True when the user stopped the run (not an abort for a fatal error). */
+  get interrupted(): boolean {
+    return !this.abortedReason && this.stopController.signal.aborted;
+  }
+
+  private unlisten: () => void = () => {};
+
+  private listen(): void {
+    const { stop, abort } = this.options;
+    const onStop = () => {
+      this.stopController.abort(stop?.reason);
+      this.timeline.event(this.options.now(), 'stop', 'stopped by the user');
+      this.graceTimer = setTimeout(() => this.abortController.abort(), this.options.graceMs);
+      this.graceTimer.unref();
+    };
+    const onAbort = () => {
+      this.stopController.abort();
+      this.abortController.abort();
+    };
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
+    if (abort?.aborted) onAbort();
+    else abort?.addEventListener('abort', onAbort, { once: true });
+    this.unlisten = () => {
+      stop?.removeEventListener('abort', onStop);
+      abort?.removeEventListener('abort', onAbort);
+    };
+  }
+
+  /** Stops the run for a reason every later request would share (401, 402, error budget). */
+  abortRun(reason: string): void {
+    if (this.abortedReason) return;
+    this.abortedReason = reason;
+    this.timeline.event(this.options.now(), 'abort', reason);
+    this.stopController.abort();
+    this.abortController.abort();
+  }
+
+  private addToStatistics(result: JobResult): void {
+    this.overall.add(result);
+    this.goodput.get(result.target)?.add(result);
+  }
+
+  /** Runs one phase to its bounds (or until the jobs run out or the run stops). */
+  async runPhase(phase: Phase, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord> {
+    const { now } = this.options;
+    const collector = new MetricsCollector(this.options.targets);
+    const goodput = goodputTrackers(this.options.targets, this.options.slos);
+    const tag = { name: phase.name, warmup: phase.warmup };
+    this.currentPhase = phase.name;
+    this.timeline.event(now(), 'phase', `${phase.name} starts`);
+    const startedAtMs = now() - this.runStart;
+    const execute = async (job: Job, scheduledAt: number) => {
+      source.dispatched(job);
+      const finished = await runJob(job, scheduledAt, this.context, tag);
+      if (!finished) return;
+      const { result } = finished;
+      this.writer.write(result);
+      collector.add(result);
+      goodput.get(result.target)?.add(result);
+      if (!phase.warmup) this.addToStatistics(result);
+      this.done++;
+      if (endedInError(result)) this.errors++;
+      onResult?.(result);
+      const fatal = isFatalForRun(finished.final);
+      if (fatal.fatal) this.abortRun(fatal.message);
+      const spent = this.budget?.record(result.outcome);
+      if (spent) this.abortRun(spent);
+    };
+    const jobs = source.phaseJobs();
+    const stop = this.stopController.signal;
+    let schedule: ScheduleResult;
+    if (phase.load.kind === 'closed') {
+      schedule = await runClosedLoop(
+        jobs,
+        { concurrency: phase.load.concurrency, bounds: phase.bounds, stop, now },
+        execute,
+      );
+    } else {
+      const load = phase.load;
+      schedule = await runOpenLoop(
+        jobs,
+        {
+          rate: load.rate,
+          arrival: load.arrival,
+          seed: Math.floor(this.options.random() * 2 ** 31),
+          ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}),
+          bounds: phase.bounds,
+          stop,
+          now,
+          onDispatchLag: (lag) => this.health.recordDispatchLag(lag),
+        },
+        execute,
+      );
+      if (!phase.warmup) this.health.setRates(schedule.targetRate, schedule.achievedRate);
+    }
+    source.endPhase();
+    this.timeline.event(now(), 'phase', `${phase.name} ends`);
+    return { phase, startedAtMs, endedAtMs: now() - this.runStart, schedule, collector, goodput };
+  }
+
+  snapshot(total: number): ProgressSnapshot {
+    const live = this.overall.live();
+    return {
+      done: this.done,
+      total,
+      inFlight: this.limiter.inFlight,
+      limit: this.limiter.limit,
+      errors: this.errors,
+      rateLimited: this.counters.rateLimited,
+      elapsedMs: this.options.now() - this.runStart,
+      ttftP50Ms: live.ttftP50Ms,
+      ttftP95Ms: live.ttftP95Ms,
+      phase: this.currentPhase,
+    };
+  }
+
+  /** Flushes the results, closes connections, stops the health monitor. */
+  async close(): Promise<void> {
+    clearTimeout(this.graceTimer);
+    this.unlisten();
+    this.health.stop();
+    try {
+      await this.writer.close();
+    } finally {
+      await this.transport.close();
+    }
+  }
+}
