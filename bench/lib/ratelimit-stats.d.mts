@@ -8,6 +8,7 @@ export interface LimitRecord {
 export interface AttemptBucket {
   t: number;
   attempts: number;
+  ok: number;
   rateLimited: number;
 }
 export interface OkInMinute {

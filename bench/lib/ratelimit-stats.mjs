@@ -21,7 +21,7 @@ export function peakInWindow(times, windowMs = MINUTE_MS) {
 }
 
 /**
- * Attempts and 429s per `bucketMs` bucket of arrival time, from the first record. Buckets with no
+ * Attempts, successes and 429s per `bucketMs` bucket of arrival time, from the first record. Buckets with no
  * attempt are kept (zeros) so a stalled client shows as a gap rather than vanishing.
  */
 export function attemptBuckets(records, bucketMs) {
@@ -30,8 +30,9 @@ export function attemptBuckets(records, bucketMs) {
   const buckets = [];
   for (const r of records) {
     const i = Math.floor((r.receivedAt - t0) / bucketMs);
-    while (buckets.length <= i) buckets.push({ t: buckets.length * bucketMs, attempts: 0, rateLimited: 0 });
+    while (buckets.length <= i) buckets.push({ t: buckets.length * bucketMs, attempts: 0, ok: 0, rateLimited: 0 });
     buckets[i].attempts++;
+    if (r.status === 200) buckets[i].ok++;
     if (r.status === 429) buckets[i].rateLimited++;
   }
   return buckets;

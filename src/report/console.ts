@@ -1,5 +1,6 @@
 import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
+import { goodputLines, healthLines, phaseLines, retryLines } from './console-run.js';
 import {
   formatDuration,
   formatFixed,
@@ -107,5 +108,6 @@ export function formatSummary(report: Report): string {
   ];
   if (report.aborted) lines.push(`ABORTED     ${report.aborted.reason}`);
   for (const target of report.targets) lines.push('', ...targetBlock(target));
+  lines.push(...retryLines(report), ...goodputLines(report), ...phaseLines(report), ...healthLines(report));
   return `${lines.join('\n')}\n`;
 }

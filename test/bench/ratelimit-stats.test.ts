@@ -31,10 +31,10 @@ describe('attemptBuckets', () => {
   it('buckets from the first arrival and keeps empty buckets', () => {
     const b = attemptBuckets([ok(1000), limited(1500), ok(4100)], 1000);
     expect(b).toEqual([
-      { t: 0, attempts: 2, rateLimited: 1 },
-      { t: 1000, attempts: 0, rateLimited: 0 },
-      { t: 2000, attempts: 0, rateLimited: 0 },
-      { t: 3000, attempts: 1, rateLimited: 0 },
+      { t: 0, attempts: 2, ok: 1, rateLimited: 1 },
+      { t: 1000, attempts: 0, ok: 0, rateLimited: 0 },
+      { t: 2000, attempts: 0, ok: 0, rateLimited: 0 },
+      { t: 3000, attempts: 1, ok: 1, rateLimited: 0 },
     ]);
   });
 });
