@@ -11,6 +11,11 @@ export interface AttemptBucket {
   ok: number;
   rateLimited: number;
 }
+export interface OkRate {
+  ok: number;
+  spanMs: number;
+  perMinute: number;
+}
 export interface OkInMinute {
   ok: number;
   complete: boolean;
@@ -27,8 +32,10 @@ export interface RateLimitFigures {
   okPerSecond: number;
   peakOkPer60s?: number;
   firstRpmLimitedMs?: number | null;
-  okInMinuteAfterQuota?: OkInMinute | null;
+  okRateAfterQuota?: OkRate | null;
   rpmShareAfterQuota?: number;
+  okInMinuteAfterQuota?: OkInMinute | null;
+  minuteShareAfterQuota?: number;
 }
 export function peakInWindow(times: readonly number[], windowMs?: number): number;
 export function attemptBuckets(records: readonly LimitRecord[], bucketMs: number): AttemptBucket[];
@@ -36,6 +43,7 @@ export function convergedAtMs(
   records: readonly LimitRecord[],
   options?: { bucketMs?: number; maxShare?: number },
 ): number | null;
+export function okRateFrom(records: readonly LimitRecord[], fromMs: number): OkRate;
 export function okInMinuteFrom(records: readonly LimitRecord[], fromMs: number): OkInMinute;
 export function rateLimitFigures(
   records: readonly LimitRecord[],

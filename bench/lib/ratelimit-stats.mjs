@@ -30,7 +30,8 @@ export function attemptBuckets(records, bucketMs) {
   const buckets = [];
   for (const r of records) {
     const i = Math.floor((r.receivedAt - t0) / bucketMs);
-    while (buckets.length <= i) buckets.push({ t: buckets.length * bucketMs, attempts: 0, ok: 0, rateLimited: 0 });
+    while (buckets.length <= i)
+      buckets.push({ t: buckets.length * bucketMs, attempts: 0, ok: 0, rateLimited: 0 });
     buckets[i].attempts++;
     if (r.status === 200) buckets[i].ok++;
     if (r.status === 429) buckets[i].rateLimited++;
@@ -55,6 +56,26 @@ export function convergedAtMs(records, { bucketMs = 5_000, maxShare = 0.05 } = {
     from = b.t;
   }
   return from;
+}
+
+/**
+ * Successful requests per minute from `fromMs` (run-relative) to the last successful arrival: the
+ * mean rate over the part of the run where the server's window was full. NaN when fewer than two
+ * successes remain or they span no time.
+ */
+export function okRateFrom(records, fromMs) {
+  if (records.length === 0) return { ok: 0, spanMs: 0, perMinute: Number.NaN };
+  const t0 = firstArrival(records);
+  let ok = 0;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    const at = r.receivedAt - t0;
+    if (r.status !== 200 || at < fromMs) continue;
+    ok++;
+    last = Math.max(last, at);
+  }
+  const spanMs = ok > 0 ? last - fromMs : 0;
+  return { ok, spanMs, perMinute: ok >= 2 && spanMs > 0 ? (ok * MINUTE_MS) / spanMs : Number.NaN };
 }
 
 /**
@@ -108,6 +129,7 @@ export function rateLimitFigures(records, { rpmLimit = null, bucketMs = 5_000, m
   const rpmLimited = limited.filter((r) => r.limitedBy === 'rpm');
   const firstRpmLimitedMs = rpmLimited.length > 0 ? firstArrival(rpmLimited) - t0 : null;
   const minute = firstRpmLimitedMs === null ? null : okInMinuteFrom(records, firstRpmLimitedMs);
+  const rate = firstRpmLimitedMs === null ? null : okRateFrom(records, firstRpmLimitedMs);
   return {
     ...figures,
     // Sanity check of the mock: never above the limit.
@@ -116,8 +138,10 @@ export function rateLimitFigures(records, { rpmLimit = null, bucketMs = 5_000, m
       MINUTE_MS,
     ),
     firstRpmLimitedMs,
+    okRateAfterQuota: rate,
+    rpmShareAfterQuota: rate ? rate.perMinute / rpmLimit : Number.NaN,
     okInMinuteAfterQuota: minute,
-    rpmShareAfterQuota: minute ? minute.ok / rpmLimit : Number.NaN,
+    minuteShareAfterQuota: minute ? minute.ok / rpmLimit : Number.NaN,
   };
 }
 

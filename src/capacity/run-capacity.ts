@@ -35,6 +35,12 @@ export interface CapacityOptions extends TargetFlags {
   stepDurationMs?: number;
   /** …or for this many requests, whichever ends first. */
   stepRequests?: number;
+  /**
+   * Pause between steps. A server that counts requests over a sliding window (StepFun: 60 s)
+   * still remembers the last step's load; to find an RPM limit, hold steps and pause for about
+   * one window.
+   */
+  stepCooldownMs?: number;
   thresholds?: Partial<CapacityThresholds>;
   slos?: string[];
   /** Retries during measurement steps; default 0 (a 429 is information here). */
@@ -61,6 +67,18 @@ export interface CapacityEvents {
   onStep?(info: { load: number; step: number }): void;
   onMeasured?(step: StepMeasurement): void;
   onStart?(snapshot: () => ProgressSnapshot): void;
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Defaults of a capacity search, in one place. */
@@ -135,7 +153,9 @@ function stepPhase(
     load: {
       kind: 'open',
       rate: { kind: 'constant', value: load },
-      arrival: options.arrival ?? { kind: 'poisson' },
+      // Evenly spaced arrivals by default: a step should offer exactly its load. Poisson bursts
+      // over a short step would read as saturation or trip a sliding-window limit early.
+      arrival: options.arrival ?? { kind: 'constant' },
     },
     bounds,
   };
@@ -212,6 +232,8 @@ export async function capacity(
     const records: PhaseRecord[] = [];
     try {
       for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
+        if (session.stopSignal.aborted) break;
+        if (step > 1 && options.stepCooldownMs) await pause(options.stepCooldownMs, session.stopSignal);
         if (session.stopSignal.aborted) break;
         events.onStep?.({ load, step });
         const record = await session.runPhase(stepPhase(dimension, load, options, bounds), source);

@@ -21,6 +21,7 @@ interface CapacityArgs {
   max?: number;
   stepDuration?: string;
   stepRequests?: number;
+  stepCooldown?: string;
   max429Share?: number;
   maxErrorShare?: number;
   minGain?: number;
@@ -60,6 +61,10 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       .option('step-requests', {
         type: 'number',
         describe: 'Or this many requests per step, whichever ends first (default 2000)',
+      })
+      .option('step-cooldown', {
+        type: 'string',
+        describe: 'Pause between steps, e.g. 60s so a per-minute window forgets the last step (default 0)',
       })
       .option('max-429-share', {
         type: 'number',
@@ -127,6 +132,9 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
             ? { stepDurationMs: parseDuration(argv.stepDuration, '--step-duration') }
             : {}),
           ...(argv.stepRequests !== undefined ? { stepRequests: argv.stepRequests } : {}),
+          ...(argv.stepCooldown
+            ? { stepCooldownMs: parseDuration(argv.stepCooldown, '--step-cooldown') }
+            : {}),
           thresholds,
           ...(argv.slo ? { slos: argv.slo } : {}),
           ...(argv.retries !== undefined ? { retries: argv.retries } : {}),

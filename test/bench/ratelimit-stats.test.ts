@@ -4,6 +4,7 @@ import {
   convergedAtMs,
   type LimitRecord,
   okInMinuteFrom,
+  okRateFrom,
   peakInWindow,
   rateLimitFigures,
 } from '../../bench/lib/ratelimit-stats.mjs';
@@ -64,6 +65,21 @@ describe('convergedAtMs', () => {
   });
 });
 
+describe('okRateFrom', () => {
+  it('is successes per minute from the mark to the last successful arrival', () => {
+    const records = [ok(0), ok(1000), limited(2000), ok(31_000), ok(61_000)];
+    const out = okRateFrom(records, 1000);
+    expect(out.ok).toBe(3);
+    expect(out.spanMs).toBe(60_000);
+    expect(out.perMinute).toBe(3);
+  });
+
+  it('is NaN with fewer than two successes after the mark', () => {
+    expect(okRateFrom([ok(0), ok(10)], 5).perMinute).toBeNaN();
+    expect(okRateFrom([], 0).perMinute).toBeNaN();
+  });
+});
+
 describe('okInMinuteFrom', () => {
   it('counts successful arrivals in [mark, mark + 60 s) and says if the records reach its end', () => {
     const records = [ok(0), ok(1000), limited(2000), ok(31_000), ok(60_999), ok(61_000)];
@@ -95,7 +111,11 @@ describe('rateLimitFigures', () => {
     expect(f.peakOkPer60s).toBe(3);
     // [1100, 61100) run-relative holds the successes at 2000 and 61000; 61200 is past it.
     expect(f.okInMinuteAfterQuota).toEqual({ ok: 2, complete: true });
-    expect(f.rpmShareAfterQuota).toBeCloseTo(2 / 3);
+    expect(f.minuteShareAfterQuota).toBeCloseTo(2 / 3);
+    // From 1100 to the last successful arrival (61200): 3 successes in 60.1 s.
+    expect(f.okRateAfterQuota?.ok).toBe(3);
+    expect(f.okRateAfterQuota?.spanMs).toBe(60_100);
+    expect(f.rpmShareAfterQuota).toBeCloseTo((3 * 60_000) / 60_100 / 3);
     expect(f.spanMs).toBe(61_300);
   });
 
@@ -103,6 +123,7 @@ describe('rateLimitFigures', () => {
     const f = rateLimitFigures([ok(0), limited(5, 'concurrency'), ok(10)], { rpmLimit: 600 });
     expect(f.firstRpmLimitedMs).toBeNull();
     expect(f.okInMinuteAfterQuota).toBeNull();
+    expect(f.okRateAfterQuota).toBeNull();
     expect(f.rpmShareAfterQuota).toBeNaN();
   });
 
