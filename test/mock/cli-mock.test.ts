@@ -65,6 +65,7 @@ describe('stepbench mock flags', () => {
       '--balance-requests=100',
       '--moderation-pattern=炸弹|bomb',
       '--max-request-ms=5000',
+      '--rate-window-ms=2000',
     ]);
     expect(resolveMockOptions(mockOptionsFromArgs(args))).toEqual({
       host: '0.0.0.0',
@@ -92,6 +93,7 @@ describe('stepbench mock flags', () => {
       balanceRequests: 100,
       moderationPattern: '炸弹|bomb',
       maxRequestMs: 5000,
+      rateWindowMs: 2000,
       quirks: {
         crlf: true,
         noSpaceAfterData: true,
@@ -141,6 +143,7 @@ describe('stepbench mock flags', () => {
       '--balance-requests',
       '--moderation-pattern',
       '--max-request-ms',
+      '--rate-window-ms',
     ])
       expect(help).toContain(flag);
     expect(help).toContain("StepFun's free tier limits");
