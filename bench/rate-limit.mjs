@@ -228,7 +228,9 @@ function verdicts(rows) {
         measured:
           r.okRateAfterQuota === null
             ? 'the RPM quota never answered 429'
-            : `${fixed(r.okRateAfterQuota.perMinute, 0)}/min = ${fixed(r.rpmShareAfterQuota * 100)} % (${r.okInMinuteAfterQuota.ok} ok in the first minute)`,
+            : Number.isFinite(r.okRateAfterQuota.perMinute)
+              ? `${fixed(r.okRateAfterQuota.perMinute, 0)}/min = ${fixed(r.rpmShareAfterQuota * 100)} % (${r.okInMinuteAfterQuota.ok} ok in the first minute)`
+              : `${r.okRateAfterQuota.ok} success(es) after the quota hit`,
         pass: r.rpmShareAfterQuota >= TARGETS.rpmShareAfterConvergence,
       });
     }
