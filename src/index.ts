@@ -3,6 +3,9 @@
  * Everything the CLI uses is exported here, so tests and other tools can drive each stage.
  */
 
+export { type CapacityOptions, type CapacityOutcome, capacity } from './capacity/run-capacity.js';
+export { CapacitySearch } from './capacity/search.js';
+export type { CapacityAnswer, StepMeasurement } from './capacity/types.js';
 export { sendCompletion } from './client/send.js';
 export { Transport } from './client/transport.js';
 export type { AttemptResult, OutcomeClass, Usage } from './client/types.js';
@@ -10,6 +13,7 @@ export { OUTCOME_CLASSES } from './client/types.js';
 export { readDataset } from './dataset/read.js';
 export type { BadRow, ChatMessage, DatasetItem, DatasetRow } from './dataset/types.js';
 export { DatasetError, RunAbortedError, UserError } from './errors.js';
+export { GoodputTracker, parseSlo, type Slo } from './eval/slo.js';
 export { ExitCode } from './exit-codes.js';
 export { MetricsCollector } from './metrics/collector.js';
 export type { MockOptions } from './mock/options.js';
@@ -29,4 +33,5 @@ export {
   type RunEvents,
   type RunOutcome,
 } from './run/execute.js';
+export type { LoadShape, Phase } from './run/phases.js';
 export { type RunOptions, run } from './run/run.js';
