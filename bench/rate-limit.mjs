@@ -140,6 +140,7 @@ async function measureOne(scenario, client, workDir, settings) {
       retries: child.retries,
       rowsLost: child.rowsLost,
       clientOutcomes: child.outcomes,
+      maxAttemptsOnARow: child.maxAttemptsOnARow ?? null,
       clientWallMs: child.wallMs,
       finalConcurrency: child.finalConcurrency ?? null,
       limitChanges: child.limitChanges ?? null,

@@ -1,15 +1,15 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { BadRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { parseSlo, type Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { isSuccess } from '../metrics/outcomes.js';
 import type { MockOptionsInput } from '../mock/options.js';
-import { startMockServer } from '../mock/server.js';
 import { loadConfigFile } from '../plan/config-file.js';
 import { planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
-import { resolveTargets, type TargetFlags } from '../plan/targets.js';
+import type { TargetFlags } from '../plan/targets.js';
 import type { Target } from '../plan/types.js';
 import { buildReport, currentEnvironment, writeReportJson } from '../report/json.js';
 import { phaseReport, targetForReport } from '../report/parts.js';
@@ -18,6 +18,7 @@ import { RUN_DEFAULTS } from '../run/execute.js';
 import { JobSource } from '../run/job-source.js';
 import type { Phase } from '../run/phases.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from '../run/session.js';
+import { withTargets } from '../run/with-targets.js';
 import type { ArrivalSpec } from '../schedule/arrivals.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { CapacitySearch, defaultSearchOptions } from './search.js';
@@ -186,113 +187,134 @@ export async function capacity(
     }),
   );
   const scan = await scanDatasets(datasets, 'fail');
-  const mock = options.mock
-    ? await startMockServer(typeof options.mock === 'object' ? options.mock : {})
-    : undefined;
-  try {
-    const targets = resolveTargets({
+  return withTargets(
+    {
       ...(config ? { config } : {}),
       flags: options,
-      env: options.env ?? process.env,
-      ...(mock ? { mockBaseUrl: mock.url } : {}),
-    });
-    if (targets.length !== 1) {
-      throw new UserError(
-        `capacity measures one target at a time (got ${targets.length}); pass a single --model`,
-      );
-    }
-    const target = targets[0] as Target;
-    const outDir =
-      options.out ?? `reports/capacity-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
-    const maxLoad = options.max ?? defaultSearchOptions(dimension).max;
-    const retries = options.retries ?? 0;
-    const session = await RunSession.open({
-      targets,
-      // Rate steps have no concurrency of their own: allow what the rate needs.
-      maxConcurrency: dimension === 'concurrency' ? Math.ceil(maxLoad) : 10_000,
-      outDir,
-      limits: { adaptive: false },
-      retryPolicy: { retries, baseMs: 500, capMs: 30_000 },
-      timeouts: { ...RUN_DEFAULTS.timeouts, ...options.timeouts },
-      slos,
-      graceMs: RUN_DEFAULTS.graceMs,
-      ...(options.stop ? { stop: options.stop } : {}),
-      ...(options.abort ? { abort: options.abort } : {}),
-      now: () => performance.now(),
-      random: Math.random,
-    });
-    events.onStart?.(() => session.snapshot(0));
-    const source = new JobSource(
-      planJobs(() => readRows(datasets, 'fail'), targets, { repeat: 1, requests: Number.POSITIVE_INFINITY }),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.mock ? { mock: options.mock } : {}),
+    },
+    (targets) =>
+      measure(targets, {
+        options,
+        events,
+        datasets,
+        dimension,
+        slos,
+        search,
+        rows: scan.rows,
+        badRows: scan.badRows,
+      }),
+  );
+}
+
+interface MeasureContext {
+  options: CapacityOptions;
+  events: CapacityEvents;
+  datasets: string[];
+  dimension: CapacityDimension;
+  slos: Slo[];
+  search: CapacitySearch;
+  rows: number;
+  badRows: BadRow[];
+}
+
+async function measure(targets: Target[], ctx: MeasureContext): Promise<CapacityOutcome> {
+  const { options, events, datasets, dimension, slos, search } = ctx;
+  if (targets.length !== 1) {
+    throw new UserError(
+      `capacity measures one target at a time (got ${targets.length}); pass a single --model`,
     );
-    const bounds = {
-      durationMs: options.stepDurationMs ?? CAPACITY_DEFAULTS.stepDurationMs,
-      requests: options.stepRequests ?? CAPACITY_DEFAULTS.stepRequests,
-    };
-    const records: PhaseRecord[] = [];
-    try {
-      for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
-        if (session.stopSignal.aborted) break;
-        if (step > 1 && options.stepCooldownMs) await pause(options.stepCooldownMs, session.stopSignal);
-        if (session.stopSignal.aborted) break;
-        events.onStep?.({ load, step });
-        const record = await session.runPhase(stepPhase(dimension, load, options, bounds), source);
-        records.push(record);
-        // A step cut short by Ctrl-C measured a different load than intended: keep it in the
-        // results but do not let it steer (or end) the search.
-        if (session.stopSignal.aborted) break;
-        const measured = measureStep(record, target, load, slos);
-        search.record(measured);
-        events.onMeasured?.(measured);
-      }
-    } finally {
-      await session.close();
-    }
-    const answer = session.stopSignal.aborted
-      ? {
-          ...search.answer(),
-          stoppedBecause:
-            session.abortedReason ?? 'interrupted by the user; the answer covers the steps finished so far',
-        }
-      : search.answer();
-    const base = buildReport({
-      collector: session.overall,
-      run: {
-        id: outDir,
-        startedAt: session.startedAt.toISOString(),
-        endedAt: new Date().toISOString(),
-        wallMs: performance.now() - session.runStart,
-        command: options.command ?? [],
-        stepbenchVersion: STEPBENCH_VERSION,
-        options: {
-          command: 'capacity',
-          datasets,
-          by: dimension,
-          start: options.start,
-          max: maxLoad,
-          retries,
-          bounds,
-        },
-      },
-      targets: targets.map(targetForReport),
-      dataset: { files: datasets, rows: scan.rows, badRows: scan.badRows },
-      environment: { ...currentEnvironment(), hostname: hostname() },
-      timeline: session.timeline.toJSON(),
-      phases: records.map((r) => phaseReport(r, targets)),
-      health: session.health.summary(),
-      ...(slos.length > 0 ? { slos: slos.map((s) => s.text) } : {}),
-      ...(session.abortedReason ? { aborted: { reason: session.abortedReason } } : {}),
-    });
-    const report = { ...base, capacity: answer };
-    const reportPath = join(outDir, 'report.json');
-    await writeReportJson(reportPath, report);
-    const exitCode = session.abortedReason
-      ? ExitCode.aborted
-      : session.interrupted
-        ? ExitCode.interrupted
-        : ExitCode.ok;
-    return { answer, report, reportPath, resultsPath: session.resultsPath, exitCode };
-  } finally {
-    await mock?.close();
   }
+  const target = targets[0] as Target;
+  const outDir =
+    options.out ?? `reports/capacity-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const maxLoad = options.max ?? defaultSearchOptions(dimension).max;
+  const retries = options.retries ?? 0;
+  const session = await RunSession.open({
+    targets,
+    // Rate steps have no concurrency of their own: allow what the rate needs.
+    maxConcurrency: dimension === 'concurrency' ? Math.ceil(maxLoad) : 10_000,
+    outDir,
+    limits: { adaptive: false },
+    retryPolicy: { retries, baseMs: 500, capMs: 30_000 },
+    timeouts: { ...RUN_DEFAULTS.timeouts, ...options.timeouts },
+    slos,
+    graceMs: RUN_DEFAULTS.graceMs,
+    ...(options.stop ? { stop: options.stop } : {}),
+    ...(options.abort ? { abort: options.abort } : {}),
+    now: () => performance.now(),
+    random: Math.random,
+  });
+  events.onStart?.(() => session.snapshot(0));
+  const source = new JobSource(
+    planJobs(() => readRows(datasets, 'fail'), targets, { repeat: 1, requests: Number.POSITIVE_INFINITY }),
+  );
+  const bounds = {
+    durationMs: options.stepDurationMs ?? CAPACITY_DEFAULTS.stepDurationMs,
+    requests: options.stepRequests ?? CAPACITY_DEFAULTS.stepRequests,
+  };
+  const records: PhaseRecord[] = [];
+  try {
+    for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
+      if (session.stopSignal.aborted) break;
+      if (step > 1 && options.stepCooldownMs) await pause(options.stepCooldownMs, session.stopSignal);
+      if (session.stopSignal.aborted) break;
+      events.onStep?.({ load, step });
+      const record = await session.runPhase(stepPhase(dimension, load, options, bounds), source);
+      records.push(record);
+      // A step cut short by Ctrl-C measured a different load than intended: keep it in the
+      // results but do not let it steer (or end) the search.
+      if (session.stopSignal.aborted) break;
+      const measured = measureStep(record, target, load, slos);
+      search.record(measured);
+      events.onMeasured?.(measured);
+    }
+  } finally {
+    await session.close();
+  }
+  const answer = session.stopSignal.aborted
+    ? {
+        ...search.answer(),
+        stoppedBecause:
+          session.abortedReason ?? 'interrupted by the user; the answer covers the steps finished so far',
+      }
+    : search.answer();
+  const base = buildReport({
+    collector: session.overall,
+    run: {
+      id: outDir,
+      startedAt: session.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      wallMs: performance.now() - session.runStart,
+      command: options.command ?? [],
+      stepbenchVersion: STEPBENCH_VERSION,
+      options: {
+        command: 'capacity',
+        datasets,
+        by: dimension,
+        start: options.start,
+        max: maxLoad,
+        retries,
+        bounds,
+      },
+    },
+    targets: targets.map(targetForReport),
+    dataset: { files: datasets, rows: ctx.rows, badRows: ctx.badRows },
+    environment: { ...currentEnvironment(), hostname: hostname() },
+    timeline: session.timeline.toJSON(),
+    phases: records.map((r) => phaseReport(r, targets)),
+    health: session.health.summary(),
+    ...(slos.length > 0 ? { slos: slos.map((s) => s.text) } : {}),
+    ...(session.abortedReason ? { aborted: { reason: session.abortedReason } } : {}),
+  });
+  const report = { ...base, capacity: answer };
+  const reportPath = join(outDir, 'report.json');
+  await writeReportJson(reportPath, report);
+  const exitCode = session.abortedReason
+    ? ExitCode.aborted
+    : session.interrupted
+      ? ExitCode.interrupted
+      : ExitCode.ok;
+  return { answer, report, reportPath, resultsPath: session.resultsPath, exitCode };
 }

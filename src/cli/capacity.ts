@@ -4,18 +4,11 @@ import { formatCurve } from '../capacity/format.js';
 import { type CapacityOptions, capacity } from '../capacity/run-capacity.js';
 import { UserError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
-import { redactText } from '../plan/redact.js';
-import { generationParams, parseHeaders } from './parse-flags.js';
 import { onStopSignals } from './signals.js';
+import { addTargetOptions, redactedCommand, type TargetArgs, targetFlagsFromArgs } from './target-options.js';
 
-interface CapacityArgs {
+interface CapacityArgs extends TargetArgs {
   datasets: string[];
-  config?: string;
-  model?: string[];
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  header?: string[];
-  stream?: boolean;
   by?: 'concurrency' | 'rate';
   start?: number;
   max?: number;
@@ -29,25 +22,14 @@ interface CapacityArgs {
   retries?: number;
   out?: string;
   mock?: boolean;
-  [flag: string]: unknown;
 }
 
 export const capacityCommand: CommandModule<object, CapacityArgs> = {
   command: 'capacity [datasets..]',
   describe: 'Find the load a model/endpoint sustains before 429s, errors or latency blow up',
   builder: (y: Argv) =>
-    y
+    addTargetOptions(y, 'Model to measure (one)')
       .positional('datasets', { type: 'string', array: true, describe: 'Prompts to send (cycled as needed)' })
-      .option('config', { type: 'string', describe: 'YAML/JSON config file (one target)' })
-      .option('model', { type: 'string', array: true, describe: 'Model to measure (one)' })
-      .option('base-url', { type: 'string', describe: 'API base URL (default https://api.stepfun.com/v1)' })
-      .option('api-key-env', {
-        type: 'string',
-        describe: 'Environment variable holding the key (default STEP_API_KEY)',
-      })
-      .option('header', { type: 'string', array: true, describe: 'Extra request header "Name: value"' })
-      .option('stream', { type: 'boolean', describe: 'Stream responses (default on)' })
-      .option('max-tokens', { type: 'number', describe: 'max_tokens for every request' })
       .option('by', {
         choices: ['concurrency', 'rate'] as const,
         describe: 'Search over concurrency (closed loop, default) or arrival rate in req/s (open loop)',
@@ -107,8 +89,6 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       ) as unknown as Argv<CapacityArgs>,
   handler: async (argv) => {
     const signals = onStopSignals();
-    const headers = parseHeaders(argv.header);
-    const params = generationParams(argv);
     const thresholds: CapacityOptions['thresholds'] = {};
     if (argv.max429Share !== undefined) thresholds.max429Share = argv.max429Share;
     if (argv.maxErrorShare !== undefined) thresholds.maxErrorShare = argv.maxErrorShare;
@@ -118,13 +98,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       const outcome = await capacity(
         {
           datasets: argv.datasets ?? [],
-          ...(argv.config ? { config: argv.config } : {}),
-          ...(argv.model ? { models: argv.model } : {}),
-          ...(argv.baseUrl ? { baseUrl: argv.baseUrl } : {}),
-          ...(argv.apiKeyEnv ? { apiKeyEnv: argv.apiKeyEnv } : {}),
-          ...(headers ? { headers } : {}),
-          ...(params ? { params } : {}),
-          ...(argv.stream !== undefined ? { stream: argv.stream } : {}),
+          ...targetFlagsFromArgs(argv),
           ...(argv.by ? { by: argv.by } : {}),
           ...(argv.start !== undefined ? { start: argv.start } : {}),
           ...(argv.max !== undefined ? { max: argv.max } : {}),
@@ -142,9 +116,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
           mock: Boolean(argv.mock),
           stop: signals.stop,
           abort: signals.abort,
-          command: process.argv
-            .slice(2)
-            .map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']])),
+          command: redactedCommand(argv),
         },
         {
           onStep: ({ load, step }) =>

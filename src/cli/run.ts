@@ -2,23 +2,16 @@ import type { Argv, CommandModule } from 'yargs';
 import type { BadRowPolicy } from '../dataset/types.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseDuration } from '../plan/duration.js';
-import { redactText } from '../plan/redact.js';
 import { STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { formatSummary } from '../report/console.js';
 import { type RunOptions, run } from '../run/run.js';
-import { generationParams, parseHeaders } from './parse-flags.js';
+
 import { Progress } from './progress.js';
 import { onStopSignals } from './signals.js';
+import { addTargetOptions, redactedCommand, type TargetArgs, targetFlagsFromArgs } from './target-options.js';
 
-interface RunArgs {
+interface RunArgs extends TargetArgs {
   datasets: string[];
-  config?: string;
-  model?: string[];
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  header?: string[];
-  stream?: boolean;
-  streamUsage?: boolean;
   concurrency?: number;
   repeat?: number;
   requests?: number;
@@ -48,7 +41,6 @@ interface RunArgs {
   grace?: string;
   resume?: string;
   retryErrors?: boolean;
-  [flag: string]: unknown;
 }
 
 function timeoutFlags(argv: RunArgs) {
@@ -88,51 +80,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe:
     'Send every row of one or more datasets to one or more models and report latency, tokens and cost',
   builder: (y: Argv) =>
-    y
+    addTargetOptions(y, 'Model to test; repeat for a side-by-side comparison')
       .positional('datasets', {
         type: 'string',
         array: true,
         describe: 'CSV, JSONL, JSON or OpenAI Batch JSONL files',
       })
-      .option('config', {
-        type: 'string',
-        describe: 'YAML/JSON file with targets, defaults and run settings',
-      })
-      .option('model', {
-        type: 'string',
-        array: true,
-        describe: 'Model to test; repeat for a side-by-side comparison',
-      })
-      .option('base-url', { type: 'string', describe: 'API base URL (default https://api.stepfun.com/v1)' })
-      .option('api-key-env', {
-        type: 'string',
-        describe: 'Environment variable holding the API key (default STEP_API_KEY)',
-      })
-      .option('header', {
-        type: 'string',
-        array: true,
-        describe: 'Extra request header "Name: value" (repeatable)',
-      })
-      .option('stream', {
-        type: 'boolean',
-        describe: 'Stream responses (SSE); --no-stream for plain JSON (default on)',
-      })
-      .option('stream-usage', {
-        type: 'boolean',
-        describe: 'Send stream_options.include_usage (OpenAI/vLLM servers)',
-      })
-      .option('max-tokens', { type: 'number', describe: 'max_tokens for every request (rows may override)' })
-      .option('temperature', {
-        type: 'number',
-        describe: 'temperature (StepFun default 0.5; sent only when set)',
-      })
-      .option('top-p', { type: 'number', describe: 'top_p (StepFun default 0.9; sent only when set)' })
-      .option('frequency-penalty', { type: 'number', describe: 'frequency_penalty (StepFun: 0..1)' })
-      .option('presence-penalty', { type: 'number', describe: 'presence_penalty' })
-      .option('seed', { type: 'number', describe: 'seed' })
-      .option('stop', { type: 'string', describe: 'stop sequence' })
-      .option('reasoning-format', { type: 'string', describe: 'general | deepseek-style (StepFun)' })
-      .option('reasoning-effort', { type: 'string', describe: 'low | medium | high (step-3.7-flash)' })
       .option('concurrency', {
         alias: 'c',
         type: 'number',
@@ -264,20 +217,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const signals = onStopSignals();
     const timeouts = timeoutFlags(argv);
     const progress = argv.progress ? new Progress() : undefined;
-    const headers = parseHeaders(argv.header);
-    const params = generationParams(argv);
     try {
       const outcome = await run(
         {
           datasets: argv.datasets,
-          ...(argv.config ? { config: argv.config } : {}),
-          ...(argv.model ? { models: argv.model } : {}),
-          ...(argv.baseUrl ? { baseUrl: argv.baseUrl } : {}),
-          ...(argv.apiKeyEnv ? { apiKeyEnv: argv.apiKeyEnv } : {}),
-          ...(headers ? { headers } : {}),
-          ...(params ? { params } : {}),
-          ...(argv.stream !== undefined ? { stream: argv.stream } : {}),
-          ...(argv.streamUsage !== undefined ? { streamUsage: argv.streamUsage } : {}),
+          ...targetFlagsFromArgs(argv),
           ...(argv.concurrency !== undefined ? { concurrency: argv.concurrency } : {}),
           ...(argv.repeat !== undefined ? { repeat: argv.repeat } : {}),
           ...(argv.requests !== undefined ? { requests: argv.requests } : {}),
@@ -297,9 +241,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           mock: Boolean(argv.mock),
           stop: signals.stop,
           abort: signals.abort,
-          command: process.argv
-            .slice(2)
-            .map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']])),
+          command: redactedCommand(argv),
         },
         {
           onStart: ({ badRows, snapshot, resumed }) => {

@@ -5,13 +5,13 @@ import { UserError } from '../errors.js';
 import { parseSlo } from '../eval/slo.js';
 import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
 import type { MockOptionsInput } from '../mock/options.js';
-import { startMockServer } from '../mock/server.js';
 import { type ConfigFile, loadConfigFile } from '../plan/config-file.js';
 import { DEFAULT_CONCURRENCY } from '../plan/defaults.js';
-import { resolveTargets, type TargetFlags } from '../plan/targets.js';
+import type { TargetFlags } from '../plan/targets.js';
 import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 import { executeRun, type RunEvents, type RunOutcome } from './execute.js';
 import { peakConcurrency, phaseFromSpec, phasesFromFlags } from './phases.js';
+import { withTargets } from './with-targets.js';
 
 /** Options of `run()`, the library entry: what the `stepbench run` command line maps onto. */
 export interface RunOptions extends TargetFlags {
@@ -151,61 +151,57 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
   const ceiling = peakConcurrency(phases, OPEN_LOOP_CEILING);
   const adaptive = options.adaptive ?? !openLoop;
 
-  const mock = options.mock
-    ? await startMockServer(typeof options.mock === 'object' ? options.mock : {})
-    : undefined;
-  try {
-    const targets = resolveTargets({
+  return withTargets(
+    {
       ...(config ? { config } : {}),
       flags: options,
-      env: options.env ?? process.env,
-      ...(mock ? { mockBaseUrl: mock.url } : {}),
-    });
-    return await executeRun(
-      {
-        datasets,
-        targets,
-        concurrency: openLoop ? ceiling : Math.max(concurrency, ceiling),
-        repeat,
-        phases,
-        slos,
-        ...(requests ? { requests } : {}),
-        onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
-        outDir: options.resume ?? options.out ?? config?.run.out ?? timestampFolder(new Date()),
-        limits: {
-          adaptive,
-          ...(rpm ? { rpm } : {}),
-          ...(tpm ? { tpm } : {}),
-          ...(options.tier ? { tier: options.tier } : {}),
-        },
-        retryPolicy: {
-          ...DEFAULT_RETRY_POLICY,
-          ...(options.retries !== undefined ? { retries: options.retries } : {}),
-        },
-        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-        ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
-        ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
-        ...(options.resume ? { resume: { retryErrors: Boolean(options.retryErrors) } } : {}),
-        command: options.command ?? [],
-        options: {
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.mock ? { mock: options.mock } : {}),
+    },
+    (targets) =>
+      executeRun(
+        {
           datasets,
-          concurrency,
+          targets,
+          concurrency: openLoop ? ceiling : Math.max(concurrency, ceiling),
           repeat,
-          requests,
-          mock: Boolean(options.mock),
-          config: options.config,
-          retries: options.retries,
-          rpm,
-          tpm,
-          tier: options.tier,
-          resume: options.resume,
+          phases,
+          slos,
+          ...(requests ? { requests } : {}),
+          onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
+          outDir: options.resume ?? options.out ?? config?.run.out ?? timestampFolder(new Date()),
+          limits: {
+            adaptive,
+            ...(rpm ? { rpm } : {}),
+            ...(tpm ? { tpm } : {}),
+            ...(options.tier ? { tier: options.tier } : {}),
+          },
+          retryPolicy: {
+            ...DEFAULT_RETRY_POLICY,
+            ...(options.retries !== undefined ? { retries: options.retries } : {}),
+          },
+          ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+          ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
+          ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+          ...(options.resume ? { resume: { retryErrors: Boolean(options.retryErrors) } } : {}),
+          command: options.command ?? [],
+          options: {
+            datasets,
+            concurrency,
+            repeat,
+            requests,
+            mock: Boolean(options.mock),
+            config: options.config,
+            retries: options.retries,
+            rpm,
+            tpm,
+            tier: options.tier,
+            resume: options.resume,
+          },
+          ...(options.stop ? { stop: options.stop } : {}),
+          ...(options.abort ? { abort: options.abort } : {}),
         },
-        ...(options.stop ? { stop: options.stop } : {}),
-        ...(options.abort ? { abort: options.abort } : {}),
-      },
-      events,
-    );
-  } finally {
-    await mock?.close();
-  }
+        events,
+      ),
+  );
 }

@@ -102,6 +102,27 @@ describe('stepbench CLI exit codes', () => {
     });
   });
 
+  it('capacity against the mock prints the curve and a one-line answer', async () => {
+    const out = join(dir, 'capacity');
+    const r = await runCli([
+      'capacity',
+      'datasets/smoke.csv',
+      '--mock',
+      '--max',
+      '4',
+      '--step-duration',
+      '400ms',
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^concurrency +req\/s/m);
+    expect(r.stdout).toMatch(/sustainable: concurrency 4/);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.capacity.curve.map((p: { load: number }) => p.load)).toEqual([1, 2, 4]);
+    expect(report.phases.map((p: { name: string }) => p.name)).toEqual(['c=1', 'c=2', 'c=4']);
+  });
+
   it('--help shows examples for run and mock', async () => {
     const run = await runCli(['run', '--help']);
     expect(run.code).toBe(0);

@@ -1,0 +1,36 @@
+/** Types for load-stats.mjs, so TypeScript tests can import it under strict mode. */
+export interface ArrivalRecord {
+  status: number;
+  receivedAt: number;
+  endAt: number;
+}
+export function arrivalRate(records: readonly ArrivalRecord[]): {
+  requests: number;
+  spanMs: number;
+  perSecond: number;
+};
+export function gapDeviation(
+  records: readonly ArrivalRecord[],
+  ratePerSecond: number,
+): { idealGapMs: number; p50: number; p99: number; max: number };
+export function serverE2e(records: readonly ArrivalRecord[]): {
+  count: number;
+  mean: number;
+  p50: number;
+  p99: number;
+};
+export interface CapacityExpectation {
+  quotaPerWindow: number;
+  rate: number;
+  concurrency: number;
+  requestsPerSlotPerStep: number;
+  steadyConcurrency: number;
+  bindingLimit: 'rpm' | 'concurrency';
+}
+export function expectedCapacity(limits: {
+  rpm: number;
+  windowMs: number;
+  maxConcurrency?: number;
+  cycleMs: number;
+  stepMs: number;
+}): CapacityExpectation;
