@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClientProcess } from './lib/child-runner.mjs';
-import { serverE2e } from './lib/load-stats.mjs';
+import { middleThirdInFlight, serverE2e } from './lib/load-stats.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { startMockProcess } from './lib/mock-process.mjs';
 import { peakRssMB } from './lib/proc.mjs';
@@ -56,6 +56,9 @@ async function measureOne(mock, concurrency, settings, workDir) {
   const ok = stats.records.filter((r) => r.status === 200);
   const throughput = closedLoopThroughput(ok, concurrency);
   const e2e = serverE2e(stats.records);
+  // Three rounds are short: opening N connections at the start and the drain at the end weigh on
+  // the whole-run ratio. The middle third shows how full the slots were once running.
+  const steady = middleThirdInFlight(ok);
   const outcomes = child.summary?.outcomes ?? {};
   const errors = Object.entries(outcomes)
     .filter(([k, v]) => k !== 'ok' && v > 0)
@@ -71,6 +74,8 @@ async function measureOne(mock, concurrency, settings, workDir) {
     serverMaxInFlight: stats.maxInFlight,
     ...throughput,
     serverE2eMs: e2e,
+    steadyMeanInFlight: steady.mean,
+    steadyShare: steady.mean / concurrency,
     nominalIdealRps: concurrency / (NOMINAL_E2E_MS / 1000),
     eventLoopDelayMs: child.health?.eventLoopDelayMs ?? null,
     healthWarnings: child.health?.warnings ?? [],
@@ -98,6 +103,7 @@ const COLUMNS = [
   { title: 'ideal req/s', value: (r) => fixed(r.idealRps) },
   { title: '% ideal', value: (r) => fixed(r.ratio * 100) },
   { title: '% nominal', value: (r) => fixed((r.achievedRps / r.nominalIdealRps) * 100) },
+  { title: '% slots busy (mid third)', value: (r) => fixed(r.steadyShare * 100) },
   {
     title: 'loop p99/max ms',
     value: (r) => `${fixed(r.eventLoopDelayMs?.p99, 1)} / ${fixed(r.eventLoopDelayMs?.max, 1)}`,

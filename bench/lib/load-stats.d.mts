@@ -34,3 +34,11 @@ export function expectedCapacity(limits: {
   cycleMs: number;
   stepMs: number;
 }): CapacityExpectation;
+export function splitByIdleGaps<R extends ArrivalRecord>(records: readonly R[], gapMs: number): R[][];
+export function closedLoopCycleMs(records: readonly ArrivalRecord[], concurrency: number): number;
+export function meanInFlight(records: readonly ArrivalRecord[], fromMs: number, toMs: number): number;
+export function middleThirdInFlight(records: readonly ArrivalRecord[]): {
+  fromMs: number;
+  toMs: number;
+  mean: number;
+};

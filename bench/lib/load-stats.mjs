@@ -77,3 +77,63 @@ export function expectedCapacity({ rpm, windowMs, maxConcurrency, cycleMs, stepM
 function sortedArrivals(records) {
   return Float64Array.from(records, (r) => r.receivedAt).sort();
 }
+
+/**
+ * Splits records into bursts separated by at least `gapMs` without an arrival: the steps of a
+ * capacity search, which pauses between steps. Each burst is sorted by arrival.
+ */
+export function splitByIdleGaps(records, gapMs) {
+  const sorted = [...records].sort((a, b) => a.receivedAt - b.receivedAt);
+  const bursts = [];
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of sorted) {
+    if (r.receivedAt - last >= gapMs || bursts.length === 0) bursts.push([]);
+    bursts[bursts.length - 1].push(r);
+    last = r.receivedAt;
+  }
+  return bursts;
+}
+
+/**
+ * Time one closed-loop slot takes per request (server e2e plus the client's turnaround), from the
+ * arrivals of one step at `concurrency` that saw no 429: all slots start together, and after that
+ * each slot adds one arrival per cycle, so n arrivals over a span S give
+ * cycle = concurrency × S ÷ (n − concurrency). NaN when the step is too short to tell.
+ */
+export function closedLoopCycleMs(records, concurrency) {
+  const times = sortedArrivals(records);
+  const n = times.length;
+  if (n <= concurrency) return Number.NaN;
+  return (concurrency * (times[n - 1] - times[0])) / (n - concurrency);
+}
+
+/**
+ * Mean number of requests the server held over [fromMs, toMs] (time-weighted): the sum of each
+ * record's overlap with the interval ÷ its length. In a closed loop, ÷ concurrency is the share of
+ * slots kept busy; over the middle of a run it leaves out the start-up and drain edges that
+ * dominate a run of only a few rounds.
+ */
+export function meanInFlight(records, fromMs, toMs) {
+  if (!(toMs > fromMs)) return Number.NaN;
+  let busyMs = 0;
+  for (const r of records) {
+    const overlap = Math.min(r.endAt, toMs) - Math.max(r.receivedAt, fromMs);
+    if (overlap > 0) busyMs += overlap;
+  }
+  return busyMs / (toMs - fromMs);
+}
+
+/** {@link meanInFlight} over the middle third of the records' span (first arrival → last end). */
+export function middleThirdInFlight(records) {
+  if (records.length === 0) return { fromMs: 0, toMs: 0, mean: Number.NaN };
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    first = Math.min(first, r.receivedAt);
+    last = Math.max(last, r.endAt);
+  }
+  const third = (last - first) / 3;
+  const fromMs = first + third;
+  const toMs = last - third;
+  return { fromMs, toMs, mean: meanInFlight(records, fromMs, toMs) };
+}

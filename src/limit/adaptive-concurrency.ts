@@ -54,6 +54,14 @@ export const ADAPTIVE_DEFAULTS = Object.freeze({
  */
 export const MAX_EPISODE_HOLD_MS = 4_000;
 
+/**
+ * Send hold of a lone 429 episode. A concurrency limit is cured by the cut alone (the next slot
+ * frees in one reply time), so a long pause there only wastes throughput — the rate-limit bench
+ * measured 31 % of the ideal with a 1-s first hold. Only when episodes come back to back, as an
+ * exhausted RPM window makes them, does the hold double toward MAX_EPISODE_HOLD_MS.
+ */
+export const FIRST_EPISODE_HOLD_MS = 100;
+
 export type AdaptivePhase = 'slow-start' | 'avoidance';
 
 export class AdaptiveConcurrency {
@@ -74,8 +82,12 @@ export class AdaptiveConcurrency {
   private heldUntil = Number.NEGATIVE_INFINITY;
   /** 429s before this time belong to the episode that already cut. */
   private episodeUntil = Number.NEGATIVE_INFINITY;
-  /** Hold of the latest 429 episode (before Retry-After), ms; doubles for back-to-back episodes. */
+  /** Send hold of the latest 429 episode (before Retry-After), ms; doubles for back-to-back episodes. */
   private episodeHoldMs = 0;
+  /** When the latest 429 episode began. */
+  private episodeStartedAt = Number.NEGATIVE_INFINITY;
+  /** New requests are held until this time after a 429 episode (see FIRST_EPISODE_HOLD_MS). */
+  private sendHeldUntil = Number.NEGATIVE_INFINITY;
 
   constructor(options: AdaptiveConcurrencyOptions) {
     const min = options.min ?? ADAPTIVE_DEFAULTS.min;
@@ -110,6 +122,11 @@ export class AdaptiveConcurrency {
     return this.heldUntil;
   }
 
+  /** Clock time until which the latest 429 episode asks that nothing new is sent. */
+  get sendingHeldUntil(): number {
+    return this.sendHeldUntil;
+  }
+
   onEvent(listener: (e: LimitEvent) => void): void {
     this.listeners.push(listener);
   }
@@ -141,24 +158,33 @@ export class AdaptiveConcurrency {
    * later 429s inside that hold (requests already in flight when we cut) don't cut again, though a
    * longer Retry-After extends the hold. Returns true when this 429 opened a new episode.
    */
-  onRateLimited(retryAfterMs?: number): boolean {
+  onRateLimited(retryAfterMs?: number, sentAt?: number): boolean {
     const now = this.now();
     const hint = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.max(0, retryAfterMs) : 0;
-    if (now < this.episodeUntil) {
+    // A request sent before the current episode began was already in flight when we cut: its
+    // 429 is old news. One sent after the send hold is fresh evidence that the cut and the hold
+    // were not enough. Without the send time, fall back to the episode's growth hold.
+    const sameEpisode = sentAt !== undefined ? sentAt <= this.episodeStartedAt : now < this.episodeUntil;
+    if (sameEpisode) {
       if (now + hint > this.heldUntil) {
-        this.heldUntil = this.episodeUntil = now + hint;
+        this.heldUntil = this.episodeUntil = this.sendHeldUntil = now + hint;
         this.emit({ kind: 'pause', reason: '429 with a longer Retry-After', untilMs: this.heldUntil });
       }
       return false;
     }
     this.stage = 'avoidance';
-    // A 429 right after the previous episode's hold ended means the hold was too short to let the
-    // server's window drain (an RPM quota answers 429 in milliseconds whatever our concurrency):
-    // double the hold for each such back-to-back episode, back to cooldownMs once one is missed.
-    const previousHold = this.episodeHoldMs;
-    const backToBack = now - this.episodeUntil < this.cooldownMs;
-    this.episodeHoldMs = backToBack ? Math.min(MAX_EPISODE_HOLD_MS, previousHold * 2) : this.cooldownMs;
-    this.heldUntil = this.episodeUntil = now + Math.max(this.episodeHoldMs, hint);
+    this.episodeStartedAt = now;
+    // A 429 soon after the previous episode's send hold ended means the hold was too short to let
+    // the server's window drain (an RPM quota answers 429 in milliseconds whatever our
+    // concurrency): double the hold for each such back-to-back episode, back to the first hold
+    // once one is missed.
+    const backToBack = now - this.sendHeldUntil < this.cooldownMs;
+    this.episodeHoldMs = backToBack
+      ? Math.min(MAX_EPISODE_HOLD_MS, Math.max(FIRST_EPISODE_HOLD_MS, this.episodeHoldMs * 2))
+      : FIRST_EPISODE_HOLD_MS;
+    this.sendHeldUntil = now + Math.max(this.episodeHoldMs, hint);
+    // Growth waits at least a cooldown, so the cut is judged before the limit climbs again.
+    this.heldUntil = this.episodeUntil = Math.max(this.sendHeldUntil, now + this.cooldownMs);
     const cut = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
     const reason = hint > 0 ? `429 (Retry-After ${Math.round(hint)} ms)` : '429';
     if (cut < this.current) {

@@ -172,24 +172,25 @@ export class Limiter {
     this.rpm?.take(1);
     this.tpm?.take(waiter.tokens);
     this.adaptive?.noteInFlight(this.active);
+    const grantedAt = this.now();
     let released = false;
     return {
       release: (feedback) => {
         if (released) return;
         released = true;
-        this.settle(waiter.tokens, feedback);
+        this.settle(waiter.tokens, grantedAt, feedback);
       },
     };
   }
 
-  private settle(estimated: number, feedback: PermitFeedback): void {
+  private settle(estimated: number, grantedAt: number, feedback: PermitFeedback): void {
     this.active--;
     if (this.tpm && feedback.actualTokens !== undefined && Number.isFinite(feedback.actualTokens)) {
       this.tpm.adjust(feedback.actualTokens - estimated);
     }
     const kind = feedbackOf(feedback.outcome);
     if (kind === 'rate-limited') {
-      this.onRateLimited(feedback.retryAfterMs);
+      this.onRateLimited(feedback.retryAfterMs, grantedAt);
     } else if (kind === 'trouble') {
       this.adaptive?.onTrouble(feedback.status === undefined ? feedback.outcome : `HTTP ${feedback.status}`);
     } else if (kind === 'success') {
@@ -205,12 +206,12 @@ export class Limiter {
    * instant retries however low the concurrency limit went: concurrency bounds requests in flight,
    * not requests per second.
    */
-  private onRateLimited(retryAfterMs: number | undefined): void {
+  private onRateLimited(retryAfterMs: number | undefined, sentAt: number): void {
     const hint = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined;
     const reason = hint === undefined ? '429' : `429 with Retry-After ${Math.round(hint)} ms`;
-    const newEpisode = this.adaptive?.onRateLimited(retryAfterMs) ?? false;
+    const newEpisode = this.adaptive?.onRateLimited(retryAfterMs, sentAt) ?? false;
     if (this.adaptive && (newEpisode || hint !== undefined)) {
-      this.pauseUntil(this.adaptive.growthHeldUntil, reason);
+      this.pauseUntil(this.adaptive.sendingHeldUntil, reason);
     } else if (hint !== undefined) {
       this.pauseUntil(this.now() + hint, reason);
     }

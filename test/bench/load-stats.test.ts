@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { arrivalRate, expectedCapacity, gapDeviation, serverE2e } from '../../bench/lib/load-stats.mjs';
+import {
+  arrivalRate,
+  closedLoopCycleMs,
+  expectedCapacity,
+  gapDeviation,
+  meanInFlight,
+  middleThirdInFlight,
+  serverE2e,
+  splitByIdleGaps,
+} from '../../bench/lib/load-stats.mjs';
 
 const rec = (receivedAt: number, endAt = receivedAt + 100, status = 200) => ({ status, receivedAt, endAt });
 
@@ -83,5 +92,50 @@ describe('expectedCapacity', () => {
   it('a step shorter than the window sees a larger share of the quota', () => {
     const e = expectedCapacity({ rpm: 1200, windowMs: 10_000, cycleMs: 1000, stepMs: 5_000 });
     expect(e.rate).toBe(40);
+  });
+});
+
+describe('splitByIdleGaps', () => {
+  it('starts a new burst after a pause of at least gapMs', () => {
+    const bursts = splitByIdleGaps(
+      [0, 5, 10, 3000, 3002, 9000].map((t) => rec(t)),
+      1000,
+    );
+    expect(bursts.map((b) => b.map((r) => r.receivedAt))).toEqual([[0, 5, 10], [3000, 3002], [9000]]);
+  });
+});
+
+describe('closedLoopCycleMs', () => {
+  it('recovers the cycle of a closed loop from its arrivals', () => {
+    // 3 slots, each sending every 1000 ms for 4 rounds: arrivals 0..3000 ms, 12 in all.
+    const times: number[] = [];
+    for (let round = 0; round < 4; round++)
+      for (let slot = 0; slot < 3; slot++) times.push(round * 1000 + slot);
+    expect(
+      closedLoopCycleMs(
+        times.map((t) => rec(t)),
+        3,
+      ),
+    ).toBeCloseTo((3 * 3002) / 9, 9);
+  });
+  it('is NaN when no slot sent twice', () => {
+    expect(closedLoopCycleMs([rec(0), rec(1)], 2)).toBeNaN();
+  });
+});
+
+describe('meanInFlight', () => {
+  it('weights each request by its overlap with the interval', () => {
+    // Over [0, 100]: one request spans it all, one covers half, one lies outside.
+    const records = [rec(0, 100), rec(50, 200), rec(300, 400)];
+    expect(meanInFlight(records, 0, 100)).toBeCloseTo(1.5, 9);
+    expect(meanInFlight(records, 0, 0)).toBeNaN();
+  });
+  it('middle third leaves out the edges', () => {
+    // Span 0..300; middle third 100..200 is covered by two requests throughout.
+    const records = [rec(0, 300), rec(90, 210), rec(0, 50)];
+    const m = middleThirdInFlight(records);
+    expect(m.fromMs).toBe(100);
+    expect(m.toMs).toBe(200);
+    expect(m.mean).toBeCloseTo(2, 9);
   });
 });

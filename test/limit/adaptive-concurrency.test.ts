@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveConcurrency, type LimitEvent } from '../../src/limit/adaptive-concurrency.js';
+import {
+  AdaptiveConcurrency,
+  FIRST_EPISODE_HOLD_MS,
+  type LimitEvent,
+  MAX_EPISODE_HOLD_MS,
+} from '../../src/limit/adaptive-concurrency.js';
 
 function controller(options: { initial?: number; max?: number; cooldownMs?: number } = {}) {
   let t = 0;
@@ -91,16 +96,34 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(8);
   });
 
-  it('doubles the hold for back-to-back episodes', () => {
+  it('doubles the send hold for back-to-back episodes, growth waits at least a cooldown', () => {
     const { c, advance } = controller({ initial: 64, cooldownMs: 1000 });
-    c.onRateLimited();
+    c.onRateLimited(undefined, 0);
+    expect(c.sendingHeldUntil).toBe(FIRST_EPISODE_HOLD_MS);
     expect(c.growthHeldUntil).toBe(1000);
-    advance(1010);
-    c.onRateLimited();
-    expect(c.growthHeldUntil).toBe(1010 + 2000);
+    // Sent after the hold and refused again: back to back.
+    advance(FIRST_EPISODE_HOLD_MS + 10);
+    c.onRateLimited(undefined, FIRST_EPISODE_HOLD_MS + 5);
+    expect(c.sendingHeldUntil).toBe(FIRST_EPISODE_HOLD_MS + 10 + 2 * FIRST_EPISODE_HOLD_MS);
+    // Long after: a lone episode again.
     advance(10_000);
-    c.onRateLimited();
-    expect(c.growthHeldUntil).toBe(11_010 + 1000);
+    const now = 10_000 + FIRST_EPISODE_HOLD_MS + 10;
+    c.onRateLimited(undefined, now - 1);
+    expect(c.sendingHeldUntil).toBe(now + FIRST_EPISODE_HOLD_MS);
+    expect(c.growthHeldUntil).toBe(now + 1000);
+  });
+
+  it('caps the send hold at MAX_EPISODE_HOLD_MS', () => {
+    const { c, advance } = controller({ initial: 64, cooldownMs: 1000 });
+    let t = 0;
+    for (let i = 0; i < 12; i++) {
+      c.onRateLimited(undefined, t);
+      const held = c.sendingHeldUntil - t;
+      expect(held).toBeLessThanOrEqual(MAX_EPISODE_HOLD_MS);
+      advance(held + 1);
+      t += held + 1;
+    }
+    expect(c.sendingHeldUntil - (t - MAX_EPISODE_HOLD_MS - 1)).toBe(MAX_EPISODE_HOLD_MS);
   });
 
   it('5xx trouble pauses growth but never cuts', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FIRST_EPISODE_HOLD_MS } from '../../src/limit/adaptive-concurrency.js';
 import { Limiter, type LimiterEvent, type LimiterOptions, type Permit } from '../../src/limit/limiter.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -144,17 +145,36 @@ describe('Limiter', () => {
     ]);
   });
 
-  it('adaptive: a 429 without a hint cuts and holds everyone for the cooldown', async () => {
+  it('adaptive: a lone 429 without a hint cuts and holds everyone briefly', async () => {
     const { clock, limiter, events } = setup({ maxConcurrency: 64, adaptive: true, initialConcurrency: 10 });
     const p = await limiter.acquire(0);
     p.release({ outcome: 'rate_limited', status: 429 });
     expect(limiter.limit).toBe(7);
     const next = track(limiter, clock);
-    await clock.advance(999);
+    await clock.advance(FIRST_EPISODE_HOLD_MS - 1);
     expect(next.permit).toBeUndefined();
     await clock.advance(1);
-    expect(next.at).toBe(1000);
+    expect(next.at).toBe(FIRST_EPISODE_HOLD_MS);
     expect(events.map((e) => e.kind)).toEqual(['decrease', 'hold']);
+  });
+
+  it('adaptive: a 429 for a request sent after the hold doubles the next hold', async () => {
+    const { clock, limiter } = setup({ maxConcurrency: 64, adaptive: true, initialConcurrency: 10 });
+    const inFlight = await limiter.acquire(0);
+    (await limiter.acquire(0)).release({ outcome: 'rate_limited', status: 429 });
+    // Sent before the episode began: old news, no second cut.
+    inFlight.release({ outcome: 'rate_limited', status: 429 });
+    expect(limiter.limit).toBe(7);
+    const fresh = track(limiter, clock);
+    await clock.advance(FIRST_EPISODE_HOLD_MS);
+    expect(fresh.at).toBe(FIRST_EPISODE_HOLD_MS);
+    fresh.permit?.release({ outcome: 'rate_limited', status: 429 });
+    expect(limiter.limit).toBe(4);
+    const after = track(limiter, clock);
+    await clock.advance(2 * FIRST_EPISODE_HOLD_MS - 1);
+    expect(after.permit).toBeUndefined();
+    await clock.advance(1);
+    expect(after.at).toBe(3 * FIRST_EPISODE_HOLD_MS);
   });
 
   it('adaptive: grows through slow start as completions arrive', async () => {

@@ -57,9 +57,10 @@ describe('simulation: 32-slot / 600 RPM server', () => {
   });
 
   it('adaptive, no Retry-After, RPM-bound with fast replies: keeps the RPM, 429s stay bounded', async () => {
-    // Known weaker case: without a hint or --rpm, concurrency AIMD can't see a 60-s window drain,
-    // so the server's quota is only found by hitting it. The per-episode hold keeps this to a few
-    // percent (≈ 7 % here) instead of the collapse into instant retries it would otherwise be.
+    // Hardest case: without a hint or --rpm, concurrency AIMD can't see a 60-s window drain, so the
+    // server's quota is only found by hitting it. Holds that double only for back-to-back episodes
+    // (judged by when the refused request was sent) keep this to ≈ 4 % of attempts here, at the
+    // full RPM, instead of the collapse into instant retries it would otherwise be.
     const r = await simulate(
       new FakeClock(),
       { ...SERVER, latencyMs: [500, 1500], sendRetryAfter: false },
@@ -67,7 +68,7 @@ describe('simulation: 32-slot / 600 RPM server', () => {
       RUN,
     );
     expect(r.steadyRpm).toBeGreaterThanOrEqual(540);
-    expect(r.rateLimitedShare).toBeLessThan(0.1);
+    expect(r.rateLimitedShare).toBeLessThan(0.05);
   });
 
   it('the server never admitted more than its RPM in any window (sanity check of the fake)', async () => {
