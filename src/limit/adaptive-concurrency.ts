@@ -73,7 +73,11 @@ export class AdaptiveConcurrency {
   private readonly cooldownMs: number;
   private readonly now: () => number;
   private readonly listeners: Array<(e: LimitEvent) => void> = [];
-  private stage: AdaptivePhase = 'slow-start';
+  /**
+   * Slow-start threshold (as in TCP): below it the limit doubles per window, above it grows by
+   * increaseBy. Infinite until the first 429.
+   */
+  private ssthresh = Number.POSITIVE_INFINITY;
   /** Successes counted since the last change (outside pauses). */
   private successes = 0;
   /** In-flight reached the limit at some point since the last change. */
@@ -114,7 +118,7 @@ export class AdaptiveConcurrency {
   }
 
   get phase(): AdaptivePhase {
-    return this.stage;
+    return this.current < this.ssthresh ? 'slow-start' : 'avoidance';
   }
 
   /** Clock time until which growth is held (−∞ when it isn't). */
@@ -145,12 +149,12 @@ export class AdaptiveConcurrency {
     if (this.now() < this.heldUntil) return;
     this.successes++;
     if (!this.used || this.successes < this.current || this.current >= this.max) return;
-    const next =
-      this.stage === 'slow-start'
-        ? Math.min(this.max, this.current * 2)
-        : Math.min(this.max, this.current + this.increaseBy);
+    const slow = this.phase === 'slow-start';
+    const next = slow
+      ? Math.min(this.max, this.ssthresh, this.current * 2)
+      : Math.min(this.max, this.current + this.increaseBy);
     this.change(next);
-    this.emit({ kind: 'increase', reason: this.stage === 'slow-start' ? 'slow start' : 'additive increase' });
+    this.emit({ kind: 'increase', reason: slow ? 'slow start' : 'additive increase' });
   }
 
   /**
@@ -172,7 +176,6 @@ export class AdaptiveConcurrency {
       }
       return false;
     }
-    this.stage = 'avoidance';
     this.episodeStartedAt = now;
     // A 429 soon after the previous episode's send hold ended means the hold was too short to let
     // the server's window drain (an RPM quota answers 429 in milliseconds whatever our
@@ -185,8 +188,24 @@ export class AdaptiveConcurrency {
     this.sendHeldUntil = now + Math.max(this.episodeHoldMs, hint);
     // Growth waits at least a cooldown, so the cut is judged before the limit climbs again.
     this.heldUntil = this.episodeUntil = Math.max(this.sendHeldUntil, now + this.cooldownMs);
-    const cut = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
     const reason = hint > 0 ? `429 (Retry-After ${Math.round(hint)} ms)` : '429';
+    if (backToBack && hint === 0 && this.current > this.min) {
+      // The cut did not help and the server won't say when it will: it is refusing whatever we
+      // send (an exhausted window). Probe with a single request per hold, as TCP restarts from one
+      // segment after a timeout, and remember where to stop doubling once the window reopens.
+      // (With a Retry-After the hold already waits exactly as long as the server asked.)
+      this.ssthresh = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
+      this.change(this.min);
+      this.emit({
+        kind: 'decrease',
+        reason: `${reason} again after a cut: probing`,
+        untilMs: this.heldUntil,
+      });
+      return true;
+    }
+    const cut = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
+    // A refused probe at the minimum says "still blocked", not "less capacity": keep ssthresh.
+    if (!(backToBack && this.current <= this.min)) this.ssthresh = cut;
     if (cut < this.current) {
       this.change(cut);
       this.emit({ kind: 'decrease', reason, untilMs: this.heldUntil });

@@ -169,7 +169,8 @@ describe('Limiter', () => {
     await clock.advance(FIRST_EPISODE_HOLD_MS);
     expect(fresh.at).toBe(FIRST_EPISODE_HOLD_MS);
     fresh.permit?.release({ outcome: 'rate_limited', status: 429 });
-    expect(limiter.limit).toBe(4);
+    // Refused again after the cut: probe with one request per hold.
+    expect(limiter.limit).toBe(1);
     const after = track(limiter, clock);
     await clock.advance(2 * FIRST_EPISODE_HOLD_MS - 1);
     expect(after.permit).toBeUndefined();

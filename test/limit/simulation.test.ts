@@ -59,8 +59,8 @@ describe('simulation: 32-slot / 600 RPM server', () => {
   it('adaptive, no Retry-After, RPM-bound with fast replies: keeps the RPM, 429s stay bounded', async () => {
     // Hardest case: without a hint or --rpm, concurrency AIMD can't see a 60-s window drain, so the
     // server's quota is only found by hitting it. Holds that double only for back-to-back episodes
-    // (judged by when the refused request was sent) keep this to ≈ 4 % of attempts here, at the
-    // full RPM, instead of the collapse into instant retries it would otherwise be.
+    // (judged by when the refused request was sent), then single-request probes, keep this to
+    // ≈ 3 % of attempts here, at the full RPM, instead of a collapse into instant retries.
     const r = await simulate(
       new FakeClock(),
       { ...SERVER, latencyMs: [500, 1500], sendRetryAfter: false },
