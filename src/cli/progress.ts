@@ -6,8 +6,9 @@ const ms = (v: number | null): string =>
 
 export function describeProgress(s: ProgressSnapshot): string {
   const rate = s.elapsedMs > 0 ? (s.done / s.elapsedMs) * 1000 : 0;
+  const phase = s.phase && s.phase !== 'main' ? `${s.phase} | ` : '';
   return (
-    `${s.done}/${s.total} done | ${rate.toFixed(1)} req/s | in-flight ${s.inFlight}/${s.limit} | ` +
+    `${phase}${s.done}/${s.total} done | ${rate.toFixed(1)} req/s | in-flight ${s.inFlight}/${s.limit} | ` +
     `TTFT p50 ${ms(s.ttftP50Ms)} p95 ${ms(s.ttftP95Ms)} | errors ${s.errors} | 429s ${s.rateLimited}`
   );
 }

@@ -16,7 +16,7 @@ import type { PriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { JobSource } from './job-source.js';
-import { needsEndlessJobs, type Phase } from './phases.js';
+import { checkPhases, needsEndlessJobs, type Phase } from './phases.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
 
 export type { ProgressSnapshot } from './session.js';
@@ -105,8 +105,14 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
       bounds: {},
     },
   ];
-  // A phase that ends by time needs a dataset that never runs out: cycle it.
+  checkPhases(phases);
+  // A phase that ends by time needs a dataset that never runs out: cycle it. An unbounded last
+  // phase then sends one pass of the plan's size, not forever.
   const endless = needsEndlessJobs(phases) && options.requests === undefined;
+  const last = phases.at(-1);
+  if (endless && last && last.bounds.durationMs === undefined && last.bounds.requests === undefined) {
+    last.bounds = { requests: countJobs(scan.rows, options.targets.length, { repeat: options.repeat }) };
+  }
   const requests = endless ? Number.POSITIVE_INFINITY : options.requests;
   const planOptions = { repeat: options.repeat, ...(requests !== undefined ? { requests } : {}) };
   const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;

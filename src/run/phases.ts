@@ -120,6 +120,17 @@ export function peakConcurrency(phases: readonly Phase[], fallback: number): num
   return peak;
 }
 
+/** Every phase but the last needs a bound, or the ones after it would never start. */
+export function checkPhases(phases: readonly Phase[]): void {
+  phases.slice(0, -1).forEach((p) => {
+    if (p.bounds.durationMs === undefined && p.bounds.requests === undefined) {
+      throw new UserError(
+        `phase "${p.name}" needs a duration or a number of requests: later phases follow it`,
+      );
+    }
+  });
+}
+
 /** True when some phase ends by time, so the dataset must be cycled until it does. */
 export function needsEndlessJobs(phases: readonly Phase[]): boolean {
   return phases.some((p) => p.bounds.durationMs !== undefined);

@@ -159,3 +159,18 @@ describe('phases, warmup and goodput', () => {
     });
   });
 });
+
+describe('bounds', () => {
+  it('a time-bounded warmup before an unbounded main phase sends one pass of the dataset in main', async () => {
+    const o = await run({
+      datasets: ['datasets/smoke.csv'],
+      mock: { ttftMs: 2, interTokenMs: 1, replyTokens: 4 },
+      concurrency: 2,
+      warmup: { durationMs: 200 },
+      out: await out(),
+    });
+    expect(o.report.phases?.map((p) => p.name)).toEqual(['warmup', 'main']);
+    expect(o.report.phases?.[1]?.schedule.dispatched).toBe(10);
+    expect(o.report.targets[0]?.summary.requests).toBe(10);
+  });
+});
