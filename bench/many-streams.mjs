@@ -32,14 +32,15 @@ const CLIENT = here('./clients/stepbench-load-client.mjs');
 
 export const defaultSettings = {
   concurrencies: [1000, 2000, 4000],
-  /** Requests per config = rounds × concurrency; a round is one ≈ 2-s reply per slot. */
-  rounds: 3,
+  /** Requests per config = replyRounds × concurrency (not named `rounds`, so `--rounds` for the
+   * other suites does not lengthen this one); a round is one ≈ 2-s reply per slot. */
+  replyRounds: 3,
   /** Bound on one config's child process; three rounds take ≈ 6 s when the client keeps up. */
   childTimeoutMs: 120_000,
 };
 
 async function measureOne(mock, concurrency, settings, workDir) {
-  const requests = concurrency * settings.rounds;
+  const requests = concurrency * settings.replyRounds;
   const mockCpuBefore = await mock.cpuMs();
   const child = await runClientProcess(
     CLIENT,
@@ -129,7 +130,7 @@ export default {
       await warmUpMock(mock.url, { model: MODEL, requests: 64, concurrency: 64 });
       await mock.stats({ reset: true });
       for (const concurrency of settings.concurrencies) {
-        log(`c${concurrency}: ${concurrency * settings.rounds} requests …`);
+        log(`c${concurrency}: ${concurrency * settings.replyRounds} requests …`);
         const row = await measureOne(mock, concurrency, settings, workDir);
         log(
           `  ${fixed(row.achievedRps)} req/s (${fixed(row.ratio * 100)} % of ideal), loop p99 ${fixed(row.eventLoopDelayMs?.p99, 1)} ms, mock CPU ${fixed(row.mockCpuPercent, 0)} %`,

@@ -8,7 +8,7 @@ export function describeProgress(s: ProgressSnapshot): string {
   const rate = s.elapsedMs > 0 ? (s.done / s.elapsedMs) * 1000 : 0;
   const phase = s.phase && s.phase !== 'main' ? `${s.phase} | ` : '';
   return (
-    `${phase}${s.done}/${s.total} done | ${rate.toFixed(1)} req/s | in-flight ${s.inFlight}/${s.limit} | ` +
+    `${phase}${s.done}${s.total > 0 ? `/${s.total}` : ''} done | ${rate.toFixed(1)} req/s | in-flight ${s.inFlight}/${s.limit} | ` +
     `TTFT p50 ${ms(s.ttftP50Ms)} p95 ${ms(s.ttftP95Ms)} | errors ${s.errors} | 429s ${s.rateLimited}`
   );
 }
@@ -35,7 +35,8 @@ export class Progress {
       this.bar = new cliProgress.SingleBar(
         {
           stream: this.stream,
-          format: '{bar} {percentage}% | {status}',
+          // Without a known total (time-bounded runs) a bar would only mislead.
+          format: first.total > 0 ? '{bar} {percentage}% | {status}' : '{status}',
           hideCursor: true,
           clearOnComplete: false,
           barsize: 24,

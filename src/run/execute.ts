@@ -137,7 +137,12 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
     now,
     random: options.random ?? Math.random,
   });
-  const planned = countJobs(scan.rows, options.targets.length, planOptions);
+  // Time-bounded phases make the total unknown in advance: 0 says so to progress displays.
+  const planned = endless
+    ? phases.every((p) => p.bounds.requests !== undefined && p.bounds.durationMs === undefined)
+      ? phases.reduce((n, p) => n + (p.bounds.requests ?? 0), 0)
+      : 0
+    : countJobs(scan.rows, options.targets.length, planOptions);
   const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
   events.onStart?.({
     totalJobs,

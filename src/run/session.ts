@@ -52,6 +52,7 @@ export interface PhaseRecord {
 /** A cheap view of a run in progress, for progress bars. */
 export interface ProgressSnapshot {
   done: number;
+  /** Jobs planned; 0 when unknown (time-bounded phases). */
   total: number;
   inFlight: number;
   /** The concurrency limit in force (adaptive or pinned). */
