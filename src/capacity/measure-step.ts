@@ -14,7 +14,13 @@ const percentiles = (p: { p50: number | null; p95: number | null; p99: number | 
 export function measureStep(record: PhaseRecord, target: Target, load: number, slos: Slo[]): StepMeasurement {
   const metrics = record.collector.target(target.name);
   const summary = metrics?.summary(target.price);
-  const durationMs = Math.max(1, record.endedAtMs - record.startedAtMs);
+  // Open loop: every completion belongs to an arrival offered during the sending window, so
+  // rates are per that window (dividing by the drain too read a sustained 20 req/s as 18.3).
+  // Closed loop: first send to last completion, as vLLM and GenAI-Perf count.
+  const s = record.schedule;
+  const window =
+    record.phase.load.kind === 'open' ? s.dispatchEndedAt - s.startedAt : s.endedAt - s.startedAt;
+  const durationMs = Math.max(1, window);
   const requests = summary?.requests ?? 0;
   const rateLimited = summary?.outcomes.rate_limited ?? 0;
   const successes = summary

@@ -88,9 +88,10 @@ export async function runClosedLoop(
     sourceFailure = { error };
   }
 
+  const dispatchEndedAt = now();
   await running.whenIdle();
   const endedAt = now();
   if (sourceFailure) throw sourceFailure.error;
   running.rethrowFailure();
-  return { dispatched: running.started, late: 0, startedAt, endedAt };
+  return { dispatched: running.started, late: 0, startedAt, endedAt, dispatchEndedAt };
 }

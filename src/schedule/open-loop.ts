@@ -154,5 +154,5 @@ export async function runOpenLoop(
     phaseSeconds > 0
       ? { targetRate: intended / phaseSeconds, achievedRate: startedInPhase / phaseSeconds }
       : {};
-  return { dispatched: running.started, late, ...rates, startedAt, endedAt };
+  return { dispatched: running.started, late, ...rates, startedAt, endedAt, dispatchEndedAt };
 }

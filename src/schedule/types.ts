@@ -25,4 +25,6 @@ export interface ScheduleResult {
   /** now() when dispatching began / when the last job finished. */
   startedAt: number;
   endedAt: number;
+  /** now() when dispatching stopped (a bound, the end of the jobs, or a stop); jobs may still run. */
+  dispatchEndedAt: number;
 }
