@@ -148,13 +148,18 @@ export class AdaptiveConcurrency {
   onSuccess(): void {
     if (this.now() < this.heldUntil) return;
     this.successes++;
-    if (!this.used || this.successes < this.current || this.current >= this.max) return;
-    const slow = this.phase === 'slow-start';
-    const next = slow
-      ? Math.min(this.max, this.ssthresh, this.current * 2)
-      : Math.min(this.max, this.current + this.increaseBy);
-    this.change(next);
-    this.emit({ kind: 'increase', reason: slow ? 'slow start' : 'additive increase' });
+    if (!this.used || this.current >= this.max) return;
+    // Slow start grows by one per success — a doubling per round, as TCP's per-ACK growth, but
+    // one request at a time: doubling in one step sent a whole round's worth of requests past a
+    // concurrency limit at once (32 of the 429s against a 32-slot server in the rate-limit bench).
+    if (this.phase === 'slow-start') {
+      this.change(Math.min(this.max, this.ssthresh, this.current + 1));
+      this.emit({ kind: 'increase', reason: 'slow start' });
+      return;
+    }
+    if (this.successes < this.current) return;
+    this.change(Math.min(this.max, this.current + this.increaseBy));
+    this.emit({ kind: 'increase', reason: 'additive increase' });
   }
 
   /**

@@ -17,32 +17,40 @@ function controller(options: { initial?: number; max?: number; cooldownMs?: numb
     advance: (ms: number) => {
       t += ms;
     },
-    /** `n` completions after the limit was reached. */
+    /** `n` completions, each with the limit in use (a saturated closed loop). */
     completeUsed(n: number) {
-      c.noteInFlight(c.limit);
-      for (let i = 0; i < n; i++) c.onSuccess();
+      for (let i = 0; i < n; i++) {
+        c.noteInFlight(c.limit);
+        c.onSuccess();
+      }
     },
   };
 }
 
 describe('AdaptiveConcurrency', () => {
-  it('slow start doubles per `limit` used completions, capped at max', () => {
+  it('slow start grows by one per used completion (a doubling per round), capped at max', () => {
     const { c, completeUsed, events } = controller({ initial: 4, max: 20 });
     completeUsed(3);
-    expect(c.limit).toBe(4);
+    expect(c.limit).toBe(7);
     completeUsed(1);
     expect(c.limit).toBe(8);
     completeUsed(8);
     expect(c.limit).toBe(16);
-    completeUsed(16);
-    expect(c.limit).toBe(20);
     completeUsed(100);
     expect(c.limit).toBe(20);
-    expect(events.map((e) => [e.kind, e.limit])).toEqual([
-      ['increase', 8],
-      ['increase', 16],
-      ['increase', 20],
-    ]);
+    expect(events).toHaveLength(16);
+    expect(events.every((e) => e.kind === 'increase' && e.reason === 'slow start')).toBe(true);
+  });
+
+  it('after a cut, slow start stops at the threshold and growth turns additive', () => {
+    const { c, completeUsed, advance } = controller({ initial: 40, cooldownMs: 1000 });
+    c.onRateLimited(undefined, 0);
+    expect(c.limit).toBe(28);
+    advance(1000);
+    completeUsed(27);
+    expect(c.limit).toBe(28);
+    completeUsed(1);
+    expect(c.limit).toBe(29);
   });
 
   it('grows only when the current limit was actually used', () => {
@@ -52,7 +60,7 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(4);
     c.noteInFlight(4);
     c.onSuccess();
-    expect(c.limit).toBe(8);
+    expect(c.limit).toBe(5);
   });
 
   it('cuts once per 429 episode, then grows additively after the cooldown', () => {
@@ -136,7 +144,7 @@ describe('AdaptiveConcurrency', () => {
     advance(1000);
     completeUsed(8);
     expect(c.limit).toBe(16);
-    expect(events.map((e) => e.kind)).toEqual(['pause', 'increase']);
+    expect(events.map((e) => e.kind)).toEqual(['pause', ...Array(8).fill('increase')]);
     expect(events[0]).toMatchObject({ reason: 'HTTP 503', limit: 8, untilMs: 1000 });
   });
 
