@@ -23,6 +23,10 @@ const outcome = await run({
   concurrency: config.concurrency,
   requests: config.requests,
   out: config.outDir,
+  // A fixed closed loop, like the SDK loop it is compared with: this suite measures the client's
+  // own overhead, not how fast adaptive concurrency ramps up to the limit.
+  adaptive: false,
+  retries: 0,
 });
 // Cost is taken before the samples are read back: reading them is the bench's work, not the tool's.
 const cost = processCost(cpuBefore, performance.now() - t0);
