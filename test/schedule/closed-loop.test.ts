@@ -78,7 +78,8 @@ describe('runClosedLoop', () => {
     // Slots free at 110 (job 0), 120 (job 1), 140 (job 2 ended: 110 + 30), 160 (job 3: 120 + 40).
     expect(stamps.map((s) => s.scheduledAt)).toEqual([100, 100, 110, 120, 140]);
     expect(stamps.every((s) => s.startedAt === s.scheduledAt)).toBe(true);
-    expect(result).toEqual({ dispatched: 5, late: 0, startedAt: 100, endedAt: 190, dispatchEndedAt: 150 });
+    // The loop learns that the jobs ran out when the next slot frees (160): dispatching ends there.
+    expect(result).toEqual({ dispatched: 5, late: 0, startedAt: 100, endedAt: 190, dispatchEndedAt: 160 });
   });
 
   it('raises the slots over a concurrency ramp, re-checking while jobs run', async () => {
