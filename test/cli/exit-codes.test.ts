@@ -123,6 +123,33 @@ describe('stepbench CLI exit codes', () => {
     expect(report.phases.map((p: { name: string }) => p.name)).toEqual(['c=1', 'c=2', 'c=4']);
   });
 
+  it('130: a second SIGINT aborts in-flight requests, records them as interrupted and still writes', async () => {
+    await withMock({ ttftMs: 3000, replyTokens: 4 }, async (mock) => {
+      const out = join(dir, 'sigint2');
+      const child = spawnCli(
+        ['run', 'datasets/smoke.csv', '--base-url', mock.url, '--no-progress', '-c', '3', '-o', out],
+        {
+          STEP_API_KEY: 'k-123456',
+        },
+      );
+      const done = finished(child);
+      while (mock.stats.inFlight < 3) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(130);
+      const lines = (await readFile(join(out, 'results.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(3);
+      expect(lines.every((l: { outcome: string }) => l.outcome === 'interrupted')).toBe(true);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+      expect(report.targets[0].summary.outcomes.interrupted).toBe(3);
+    });
+  });
+
   it('--help shows examples for run and mock', async () => {
     const run = await runCli(['run', '--help']);
     expect(run.code).toBe(0);
