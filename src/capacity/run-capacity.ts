@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BadRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { parseSlo, type Slo } from '../eval/slo.js';
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { ExitCodeValue } from '../exit-codes.js';
 import type { MockOptionsInput } from '../mock/options.js';
 import { loadConfigFile } from '../plan/config-file.js';
 import { planJobs } from '../plan/jobs.js';
@@ -17,7 +17,7 @@ import { RUN_DEFAULTS } from '../run/execute.js';
 import { JobSource } from '../run/job-source.js';
 import type { Phase } from '../run/phases.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from '../run/session.js';
-import { withTargets } from '../run/with-targets.js';
+import { targetSetup, withTargets } from '../run/with-targets.js';
 import type { ArrivalSpec } from '../schedule/arrivals.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { measureStep } from './measure-step.js';
@@ -139,24 +139,17 @@ export async function capacity(
     }),
   );
   const scan = await scanDatasets(datasets, 'fail');
-  return withTargets(
-    {
-      ...(config ? { config } : {}),
-      flags: options,
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.mock ? { mock: options.mock } : {}),
-    },
-    (targets) =>
-      measure(targets, {
-        options,
-        events,
-        datasets,
-        dimension,
-        slos,
-        search,
-        rows: scan.rows,
-        badRows: scan.badRows,
-      }),
+  return withTargets(targetSetup(options, config), (targets) =>
+    measure(targets, {
+      options,
+      events,
+      datasets,
+      dimension,
+      slos,
+      search,
+      rows: scan.rows,
+      badRows: scan.badRows,
+    }),
   );
 }
 
@@ -263,10 +256,6 @@ async function measure(targets: Target[], ctx: MeasureContext): Promise<Capacity
   const report = { ...base, capacity: answer };
   const reportPath = join(outDir, 'report.json');
   await writeReportJson(reportPath, report);
-  const exitCode = session.abortedReason
-    ? ExitCode.aborted
-    : session.interrupted
-      ? ExitCode.interrupted
-      : ExitCode.ok;
+  const { exitCode } = session;
   return { answer, report, reportPath, resultsPath: session.resultsPath, exitCode };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Timeouts } from '../client/send.js';
 import type { BadRow, BadRowPolicy } from '../dataset/types.js';
 import type { Slo } from '../eval/slo.js';
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { ExitCodeValue } from '../exit-codes.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../limit/retry-policy.js';
 import { windowMs } from '../metrics/throughput.js';
 import { countJobs, planJobs } from '../plan/jobs.js';
@@ -208,11 +208,7 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
         : {}),
   });
   await writeReportJson(reportPath, report);
-  const exitCode = session.abortedReason
-    ? ExitCode.aborted
-    : session.interrupted
-      ? ExitCode.interrupted
-      : ExitCode.ok;
+  const { exitCode } = session;
   const outcome: RunOutcome = { report, exitCode, resultsPath: session.resultsPath, reportPath };
   if (session.abortedReason) outcome.aborted = session.abortedReason;
   return outcome;

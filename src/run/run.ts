@@ -11,7 +11,7 @@ import type { TargetFlags } from '../plan/targets.js';
 import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
 import { executeRun, type RunEvents, type RunOutcome } from './execute.js';
 import { peakConcurrency, phaseFromSpec, phasesFromFlags } from './phases.js';
-import { withTargets } from './with-targets.js';
+import { targetSetup, withTargets } from './with-targets.js';
 
 /** Options of `run()`, the library entry: what the `stepbench run` command line maps onto. */
 export interface RunOptions extends TargetFlags {
@@ -151,57 +151,50 @@ export async function run(options: RunOptions, events?: RunEvents): Promise<RunO
   const ceiling = peakConcurrency(phases, OPEN_LOOP_CEILING);
   const adaptive = options.adaptive ?? !openLoop;
 
-  return withTargets(
-    {
-      ...(config ? { config } : {}),
-      flags: options,
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.mock ? { mock: options.mock } : {}),
-    },
-    (targets) =>
-      executeRun(
-        {
-          datasets,
-          targets,
-          concurrency: openLoop ? ceiling : Math.max(concurrency, ceiling),
-          repeat,
-          phases,
-          slos,
-          ...(requests ? { requests } : {}),
-          onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
-          outDir: options.resume ?? options.out ?? config?.run.out ?? timestampFolder(new Date()),
-          limits: {
-            adaptive,
-            ...(rpm ? { rpm } : {}),
-            ...(tpm ? { tpm } : {}),
-            ...(options.tier ? { tier: options.tier } : {}),
-          },
-          retryPolicy: {
-            ...DEFAULT_RETRY_POLICY,
-            ...(options.retries !== undefined ? { retries: options.retries } : {}),
-          },
-          ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-          ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
-          ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
-          ...(options.resume ? { resume: { retryErrors: Boolean(options.retryErrors) } } : {}),
-          command: options.command ?? [],
-          options: {
-            datasets,
-            concurrency,
-            repeat,
-            requests,
-            mock: Boolean(options.mock),
-            config: options.config,
-            retries: options.retries,
-            rpm,
-            tpm,
-            tier: options.tier,
-            resume: options.resume,
-          },
-          ...(options.stop ? { stop: options.stop } : {}),
-          ...(options.abort ? { abort: options.abort } : {}),
+  return withTargets(targetSetup(options, config), (targets) =>
+    executeRun(
+      {
+        datasets,
+        targets,
+        concurrency: openLoop ? ceiling : Math.max(concurrency, ceiling),
+        repeat,
+        phases,
+        slos,
+        ...(requests ? { requests } : {}),
+        onBadRow: options.onBadRow ?? config?.run.onBadRow ?? 'fail',
+        outDir: options.resume ?? options.out ?? config?.run.out ?? timestampFolder(new Date()),
+        limits: {
+          adaptive,
+          ...(rpm ? { rpm } : {}),
+          ...(tpm ? { tpm } : {}),
+          ...(options.tier ? { tier: options.tier } : {}),
         },
-        events,
-      ),
+        retryPolicy: {
+          ...DEFAULT_RETRY_POLICY,
+          ...(options.retries !== undefined ? { retries: options.retries } : {}),
+        },
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        ...(options.maxErrorRate !== undefined ? { maxErrorRate: options.maxErrorRate } : {}),
+        ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+        ...(options.resume ? { resume: { retryErrors: Boolean(options.retryErrors) } } : {}),
+        command: options.command ?? [],
+        options: {
+          datasets,
+          concurrency,
+          repeat,
+          requests,
+          mock: Boolean(options.mock),
+          config: options.config,
+          retries: options.retries,
+          rpm,
+          tpm,
+          tier: options.tier,
+          resume: options.resume,
+        },
+        ...(options.stop ? { stop: options.stop } : {}),
+        ...(options.abort ? { abort: options.abort } : {}),
+      },
+      events,
+    ),
   );
 }

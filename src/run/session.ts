@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isFatalForRun, type Timeouts } from '../client/send.js';
 import { Transport } from '../client/transport.js';
 import { GoodputTracker, type Slo } from '../eval/slo.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { Limiter } from '../limit/limiter.js';
 import type { RetryPolicy } from '../limit/retry-policy.js';
 import { MetricsCollector } from '../metrics/collector.js';
@@ -176,6 +177,12 @@ export class RunSession {
   /** True when the user stopped the run (not an abort for a fatal error). */
   get interrupted(): boolean {
     return !this.abortedReason && this.stopController.signal.aborted;
+  }
+
+  /** 3 after a run-ending error (401, 402, error budget), 130 after Ctrl-C, else 0. */
+  get exitCode(): ExitCodeValue {
+    if (this.abortedReason) return ExitCode.aborted;
+    return this.interrupted ? ExitCode.interrupted : ExitCode.ok;
   }
 
   private unlisten: () => void = () => {};

@@ -12,6 +12,19 @@ export interface TargetSetup {
   mock?: boolean | MockOptionsInput;
 }
 
+/** The target setup of a library call: its flags, env and mock, plus the config file if any. */
+export function targetSetup(
+  options: TargetFlags & { env?: Record<string, string | undefined>; mock?: boolean | MockOptionsInput },
+  config: ConfigFile | undefined,
+): TargetSetup {
+  return {
+    ...(config ? { config } : {}),
+    flags: options,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.mock ? { mock: options.mock } : {}),
+  };
+}
+
 /**
  * Resolves the targets (starting the in-process mock first when asked), runs `fn` with them, and
  * always stops the mock afterwards. Shared by `run` and `capacity`.
