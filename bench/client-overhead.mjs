@@ -15,7 +15,7 @@ import { runClientProcess } from './lib/child-runner.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { startMockProcess } from './lib/mock-process.mjs';
 import { closedLoopThroughput, mean, measurementErrors, percentile } from './lib/stats.mjs';
-import { fixed, formatTable } from './lib/table.mjs';
+import { fixed, formatChecks, formatTable } from './lib/table.mjs';
 import { warmUpMock } from './lib/warmup.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -189,15 +189,7 @@ export default {
       await rm(workDir, { recursive: true, force: true });
     }
     const checks = verdicts(rows);
-    const text = [
-      formatTable(rows, COLUMNS),
-      '',
-      formatTable(checks, [
-        { title: 'issue 2 target', value: (c) => c.target, align: 'left' },
-        { title: 'measured', value: (c) => c.measured, align: 'left' },
-        { title: 'result', value: (c) => (c.pass ? 'PASS' : 'FAIL'), align: 'left' },
-      ]),
-    ].join('\n');
+    const text = [formatTable(rows, COLUMNS), '', formatChecks(checks, 2)].join('\n');
     return {
       text,
       report: {

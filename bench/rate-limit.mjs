@@ -15,7 +15,7 @@ import { runClientProcess } from './lib/child-runner.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { startMockProcess } from './lib/mock-process.mjs';
 import { attemptBuckets, rateLimitFigures } from './lib/ratelimit-stats.mjs';
-import { fixed, formatTable } from './lib/table.mjs';
+import { fixed, formatChecks, formatTable } from './lib/table.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -281,11 +281,7 @@ export default {
       `Concurrency-only scenario (mock --max-concurrency ${settings.concMaxConcurrency}, ${settings.concRequests} rows):`,
       formatTable(concRows, CONC_COLUMNS),
       '',
-      formatTable(checks, [
-        { title: 'issue 3 target', value: (c) => c.target, align: 'left' },
-        { title: 'measured', value: (c) => c.measured, align: 'left' },
-        { title: 'result', value: (c) => (c.pass ? 'PASS' : 'FAIL'), align: 'left' },
-      ]),
+      formatChecks(checks, 3),
     ].join('\n');
     return {
       text,

@@ -22,3 +22,12 @@ function cellText(value) {
 export function fixed(n, digits = 1) {
   return typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
+
+/** The pass/fail table of a suite's targets: rows of `{ target, measured, pass }`. */
+export function formatChecks(checks, issue) {
+  return formatTable(checks, [
+    { title: `issue ${issue} target`, value: (c) => c.target, align: 'left' },
+    { title: 'measured', value: (c) => c.measured, align: 'left' },
+    { title: 'result', value: (c) => (c.pass ? 'PASS' : 'FAIL'), align: 'left' },
+  ]);
+}
