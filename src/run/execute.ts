@@ -97,14 +97,17 @@ async function* skipDone(jobs: AsyncIterable<Job>, done: Set<string>): AsyncGene
 export async function executeRun(options: ExecuteRunOptions, events: RunEvents = {}): Promise<RunOutcome> {
   const now = options.now ?? (() => performance.now());
   const scan = await scanDatasets(options.datasets, options.onBadRow);
-  const phases: Phase[] = options.phases ?? [
-    {
-      name: 'main',
-      warmup: false,
-      load: { kind: 'closed', concurrency: { kind: 'constant', value: options.concurrency } },
-      bounds: {},
-    },
-  ];
+  // Copies: the bounds of the last phase may be filled in below; the caller's phases stay as given.
+  const phases: Phase[] = (
+    options.phases ?? [
+      {
+        name: 'main',
+        warmup: false,
+        load: { kind: 'closed', concurrency: { kind: 'constant', value: options.concurrency } },
+        bounds: {},
+      },
+    ]
+  ).map((p) => ({ ...p, bounds: { ...p.bounds } }));
   checkPhases(phases);
   // A phase that ends by time needs a dataset that never runs out: cycle it. An unbounded last
   // phase then sends one pass of the plan's size, not forever.
