@@ -11,6 +11,9 @@ const HEAD_LIMIT = 64 * 1024;
 
 type Json = Record<string, unknown>;
 
+/** Only whitespace (tested without trimming, which would copy every event's data). */
+const BLANK = /^\s*$/;
+
 /**
  * Turns the bytes of an OpenAI-style chat-completions SSE stream into a reply, whatever the
  * byte boundaries: reads may split events, lines, `\r\n` pairs and multi-byte UTF-8 characters
@@ -108,7 +111,7 @@ export class StreamDecoder {
       this.endAt = this.at;
       return;
     }
-    if (data.trim() === '') return; // an empty `data:` line is a heartbeat, not a chunk
+    if (BLANK.test(data)) return; // an empty `data:` line is a heartbeat, not a chunk
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);

@@ -20,6 +20,9 @@ export const CLOSED_LOOP_DEFAULTS = {
   recheckMs: 100,
 };
 
+/** Why a slot wait ended early; a plain object, so aborting costs no stack trace. */
+const SLOT_FREED = Object.freeze({ reason: 'slot freed or stopped' });
+
 /**
  * Closed loop: as many jobs in flight as there are slots, the next one starting as soon as one
  * ends. A job's `scheduledAt` is the moment its slot freed and the job was ready, so `queue`
@@ -45,9 +48,11 @@ export async function runClosedLoop(
   const sleep = options.sleep ?? realSleep;
   const maxRequests = options.bounds?.requests ?? Number.POSITIVE_INFINITY;
 
-  // Aborted whenever a job ends, so a wait for a free slot ends exactly then.
+  // Aborted whenever a job ends, so a wait for a free slot ends exactly then. Aborting with a
+  // reason of our own: without one, every abort builds a DOMException with a stack trace, which
+  // was ~2 % of client CPU at 256 streams.
   let slotWait: AbortController | undefined;
-  const running = new RunningJobs(execute, () => slotWait?.abort());
+  const running = new RunningJobs(execute, () => slotWait?.abort(SLOT_FREED));
 
   const startedAt = now();
   const deadline = startedAt + (options.bounds?.durationMs ?? Number.POSITIVE_INFINITY);
@@ -72,7 +77,7 @@ export async function runClosedLoop(
         mayChange ? CLOSED_LOOP_DEFAULTS.recheckMs : Number.POSITIVE_INFINITY,
       );
       const wait = new AbortController();
-      const onStop = () => wait.abort();
+      const onStop = () => wait.abort(SLOT_FREED);
       stop.addEventListener('abort', onStop, { once: true });
       slotWait = wait;
       try {
