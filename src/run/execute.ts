@@ -109,9 +109,9 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
     ]
   ).map((p) => ({ ...p, bounds: { ...p.bounds } }));
   checkPhases(phases);
-  // A phase that ends by time needs a dataset that never runs out: cycle it. An unbounded last
-  // phase then sends one pass of the plan's size, not forever.
-  const endless = needsEndlessJobs(phases) && options.requests === undefined;
+  // Phases that end by time or by count need a dataset that never runs out first: cycle it. An
+  // unbounded last phase then sends one pass of the plan's size, not forever.
+  const endless = needsEndlessJobs(phases);
   const last = phases.at(-1);
   if (endless && last && last.bounds.durationMs === undefined && last.bounds.requests === undefined) {
     last.bounds = { requests: countJobs(scan.rows, options.targets.length, { repeat: options.repeat }) };

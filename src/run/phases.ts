@@ -131,9 +131,14 @@ export function checkPhases(phases: readonly Phase[]): void {
   });
 }
 
-/** True when some phase ends by time, so the dataset must be cycled until it does. */
+/**
+ * True when the phases, not the dataset, decide when the run ends: some phase ends by time, or
+ * several phases each end after a number of requests (a 50-request warmup must not eat into the
+ * main phase's `--requests`). The dataset is then cycled for as long as they need.
+ */
 export function needsEndlessJobs(phases: readonly Phase[]): boolean {
-  return phases.some((p) => p.bounds.durationMs !== undefined);
+  if (phases.some((p) => p.bounds.durationMs !== undefined)) return true;
+  return phases.length > 1 && phases.some((p) => p.bounds.requests !== undefined);
 }
 
 /** A short human description of a phase's load, for reports and progress. */

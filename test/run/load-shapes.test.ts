@@ -90,16 +90,18 @@ describe('phases, warmup and goodput', () => {
         warmup: { requests: 4 },
         out: await out(),
       });
+      // The warmup comes on top: the measured phase still sends one full pass of the 10 rows.
       const rs = await results(o.resultsPath);
-      expect(rs).toHaveLength(10);
+      expect(rs).toHaveLength(14);
       expect(rs.filter((r) => r.warmup)).toHaveLength(4);
-      expect(o.report.targets[0]?.summary.requests).toBe(6);
+      expect(new Set(rs.filter((r) => !r.warmup).map((r) => r.rowId)).size).toBe(10);
+      expect(o.report.targets[0]?.summary.requests).toBe(10);
       expect(o.report.phases?.map((p) => [p.name, p.warmup, p.schedule.dispatched])).toEqual([
         ['warmup', true, 4],
-        ['main', false, 6],
+        ['main', false, 10],
       ]);
       const started = o.report.timeline?.buckets.reduce((n, b) => n + b.started, 0);
-      expect(started).toBe(10);
+      expect(started).toBe(14);
     });
   });
 
@@ -172,5 +174,26 @@ describe('bounds', () => {
     expect(o.report.phases?.map((p) => p.name)).toEqual(['warmup', 'main']);
     expect(o.report.phases?.[1]?.schedule.dispatched).toBe(10);
     expect(o.report.targets[0]?.summary.requests).toBe(10);
+  });
+});
+
+describe('warmup by count with --requests', () => {
+  it('the warmup does not eat into the measured requests', async () => {
+    const o = await run({
+      datasets: ['datasets/smoke.csv'],
+      mock: { ttftMs: 1, interTokenMs: 0, replyTokens: 2 },
+      concurrency: 2,
+      warmup: { requests: 5 },
+      requests: 12,
+      out: await out(),
+    });
+    expect(o.report.phases?.map((p) => [p.name, p.schedule.dispatched])).toEqual([
+      ['warmup', 5],
+      ['main', 12],
+    ]);
+    expect(o.report.targets[0]?.summary.requests).toBe(12);
+    const rs = await results(o.resultsPath);
+    expect(rs).toHaveLength(17);
+    expect(new Set(rs.map((r) => r.key)).size).toBe(17);
   });
 });
