@@ -142,7 +142,7 @@ export class ClientHealth {
   private readonly loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   // HistogramSet only knows the shared metric names; dispatch lag is a client queueing delay
   // (intended → actual start), so it lives under `queue` in a set that holds nothing else.
-  private readonly lag = new HistogramSet();
+  private lag = new HistogramSet();
   private running = false;
   private startedAt: number | undefined;
   private stoppedAt: number | undefined;
@@ -172,6 +172,17 @@ export class ClientHealth {
     this.loop.disable();
     this.cpuAtStop = this.cpuUsage();
     this.stoppedAt = this.now();
+  }
+
+  /**
+   * Starts the measurement over (after a warmup): the event-loop histogram, dispatch lag and CPU
+   * baseline then describe only what follows, like the statistics they are judged with.
+   */
+  restart(): void {
+    this.stop();
+    this.loop.reset();
+    this.lag = new HistogramSet();
+    this.start();
   }
 
   recordDispatchLag(ms: number): void {

@@ -98,6 +98,8 @@ export class RunSession {
   private done = 0;
   private errors = 0;
   private currentPhase: string | null = null;
+  private sawWarmup = false;
+  private measuring = false;
 
   private constructor(
     private readonly options: SessionOptions,
@@ -229,6 +231,10 @@ export class RunSession {
     const collector = new MetricsCollector(this.options.targets);
     const goodput = goodputTrackers(this.options.targets, this.options.slos);
     const tag = { name: phase.name, warmup: phase.warmup };
+    // Client health is judged over the measured phases only, like the statistics.
+    if (phase.warmup) this.sawWarmup = true;
+    else if (this.sawWarmup && !this.measuring) this.health.restart();
+    if (!phase.warmup) this.measuring = true;
     this.currentPhase = phase.name;
     this.timeline.event(now(), 'phase', `${phase.name} starts`);
     const startedAtMs = now() - this.runStart;
@@ -270,7 +276,7 @@ export class RunSession {
           bounds: phase.bounds,
           stop,
           now,
-          onDispatchLag: (lag) => this.health.recordDispatchLag(lag),
+          ...(phase.warmup ? {} : { onDispatchLag: (lag: number) => this.health.recordDispatchLag(lag) }),
         },
         execute,
       );

@@ -183,3 +183,18 @@ describe('ClientHealth', () => {
     expect(summary.warnings).toContainEqual(expect.stringContaining('client CPU was 125 % of one core'));
   });
 });
+
+describe('ClientHealth.restart', () => {
+  it('forgets what came before (a warmup)', () => {
+    const health = new ClientHealth();
+    health.start();
+    health.recordDispatchLag(50);
+    health.recordDispatchLag(60);
+    health.restart();
+    health.recordDispatchLag(1);
+    const s = health.summary();
+    health.stop();
+    expect(s.dispatchLagMs?.count).toBe(1);
+    expect(s.dispatchLagMs?.max).toBeLessThan(2);
+  });
+});
