@@ -233,8 +233,10 @@ export class RunSession {
     const tag = { name: phase.name, warmup: phase.warmup };
     // Client health is judged over the measured phases only, like the statistics.
     if (phase.warmup) this.sawWarmup = true;
-    else if (this.sawWarmup && !this.measuring) this.health.restart();
-    if (!phase.warmup) this.measuring = true;
+    else if (!this.measuring) {
+      this.measuring = true;
+      if (this.sawWarmup) this.health.restart();
+    }
     this.currentPhase = phase.name;
     this.timeline.event(now(), 'phase', `${phase.name} starts`);
     const startedAtMs = now() - this.runStart;
