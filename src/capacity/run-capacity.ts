@@ -19,6 +19,7 @@ import type { Phase } from '../run/phases.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from '../run/session.js';
 import { targetSetup, withTargets } from '../run/with-targets.js';
 import type { ArrivalSpec } from '../schedule/arrivals.js';
+import { realSleep } from '../schedule/sleep.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { measureStep } from './measure-step.js';
 import { CapacitySearch, defaultSearchOptions } from './search.js';
@@ -68,18 +69,6 @@ export interface CapacityEvents {
   onStep?(info: { load: number; step: number }): void;
   onMeasured?(step: StepMeasurement): void;
   onStart?(snapshot: () => ProgressSnapshot): void;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Defaults of a capacity search, in one place. */
@@ -203,7 +192,7 @@ async function measure(targets: Target[], ctx: MeasureContext): Promise<Capacity
   try {
     for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
       if (session.stopSignal.aborted) break;
-      if (step > 1 && options.stepCooldownMs) await pause(options.stepCooldownMs, session.stopSignal);
+      if (step > 1 && options.stepCooldownMs) await realSleep(options.stepCooldownMs, session.stopSignal);
       if (session.stopSignal.aborted) break;
       events.onStep?.({ load, step });
       const record = await session.runPhase(stepPhase(dimension, load, options, bounds), source);

@@ -9,6 +9,7 @@ import type { Timeline } from '../metrics/timeline.js';
 import type { Job } from '../plan/types.js';
 import { attemptRecord, buildJobResult } from '../results/record.js';
 import type { AttemptRecord, JobResult } from '../results/types.js';
+import { realSleep } from '../schedule/sleep.js';
 
 /** What every job of a run shares. */
 export interface JobContext {
@@ -31,22 +32,6 @@ export interface JobContext {
 export interface FinishedJob {
   result: JobResult;
   final: AttemptResult;
-}
-
-/** Resolves after `ms`, or early (false) when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -111,6 +96,7 @@ export async function runJob(
     if (!decision.retry || !willRetry) return finish(attempt);
     waitMs = decision.delayMs;
     // Stopped during backoff: the last attempt's outcome is the job's outcome.
-    if (!(await pause(waitMs, ctx.stop))) return finish(attempt);
+    await realSleep(waitMs, ctx.stop);
+    if (ctx.stop.aborted) return finish(attempt);
   }
 }
