@@ -22,6 +22,22 @@ export const OUTCOME_CLASSES = [
 
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
+/**
+ * Outcomes where the model answered (possibly cut by max_tokens or a content filter, or failing
+ * an assertion); every other outcome is the wire failing. One definition for the timeline's
+ * completed/errors split, `--retry-errors` and the run's error count.
+ */
+const ANSWERED_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
+  'ok',
+  'assertion_failed',
+  'length',
+  'content_filter',
+]);
+
+export function isAnswered(outcome: OutcomeClass): boolean {
+  return ANSWERED_OUTCOMES.has(outcome);
+}
+
 export type TokenSource = 'server' | 'estimated';
 
 export interface Usage {

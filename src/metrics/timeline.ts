@@ -1,4 +1,4 @@
-import type { OutcomeClass } from '../client/types.js';
+import { isAnswered, type OutcomeClass } from '../client/types.js';
 
 /**
  * What happened in each second of a run, for the report's timeline chart (throughput, in-flight,
@@ -40,8 +40,6 @@ export interface TimelineJSON {
   events: TimelineEvent[];
 }
 
-const ANSWERED = new Set<OutcomeClass>(['ok', 'assertion_failed', 'length', 'content_filter']);
-
 interface Slot extends TimelineBucket {
   /** In-flight level when the second's last event happened; the next idle second starts there. */
   endInFlight: number;
@@ -76,7 +74,7 @@ export class Timeline {
 
   attemptEnded(at: number, outcome: OutcomeClass, willRetry: boolean, outputTokens: number): void {
     const slot = this.slotAt(at);
-    if (ANSWERED.has(outcome)) slot.completed++;
+    if (isAnswered(outcome)) slot.completed++;
     else slot.errors++;
     if (outcome === 'rate_limited') slot.rateLimited++;
     if (willRetry) slot.retries++;

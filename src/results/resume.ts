@@ -1,27 +1,13 @@
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import type { OutcomeClass } from '../client/types.js';
+import { isAnswered } from '../client/types.js';
 import { readResults } from './reader.js';
 import type { JobResult } from './types.js';
 import { ResultsWriter } from './writer.js';
 
 /** Final outcomes that `--retry-errors` sends again: the wire failed, not the model. */
-const ERROR_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
-  'rate_limited',
-  'http_4xx',
-  'http_5xx',
-  'timeout_connect',
-  'timeout_first_token',
-  'timeout_idle',
-  'timeout_total',
-  'network',
-  'truncated',
-  'stream_error',
-  'interrupted',
-]);
-
 export function endedInError(result: Pick<JobResult, 'outcome'>): boolean {
-  return ERROR_OUTCOMES.has(result.outcome);
+  return !isAnswered(result.outcome);
 }
 
 export interface PriorResults {
