@@ -18,7 +18,10 @@ export { ExitCode } from './exit-codes.js';
 export { MetricsCollector } from './metrics/collector.js';
 export type { MockOptions } from './mock/options.js';
 export { type MockServer, startMockServer } from './mock/server.js';
+export { type CapacityConfig, resolveCapacityConfig } from './plan/capacity-config.js';
 export { loadConfigFile, parseConfig } from './plan/config-file.js';
+export type { LoadShape, Phase } from './plan/phases.js';
+export { type RunConfig, type RunOptions, resolveRunConfig } from './plan/run-config.js';
 export { resolveTargets } from './plan/targets.js';
 export type { Job, Price, Target } from './plan/types.js';
 export { formatSummary } from './report/console.js';
@@ -26,12 +29,5 @@ export { buildReport } from './report/json.js';
 export type { Report } from './report/schema.js';
 export { readResults } from './results/reader.js';
 export type { JobResult } from './results/types.js';
-export {
-  type ExecuteRunOptions,
-  executeRun,
-  type ProgressSnapshot,
-  type RunEvents,
-  type RunOutcome,
-} from './run/execute.js';
-export type { LoadShape, Phase } from './run/phases.js';
-export { type RunOptions, run } from './run/run.js';
+export type { ProgressSnapshot, RunEvents, RunIo, RunOutcome } from './run/pipeline.js';
+export { executeRun, run } from './run/run.js';

@@ -1,27 +1,17 @@
 import type { Argv, CommandModule } from 'yargs';
 import { formatLoad, summarizeAnswer } from '../capacity/answer.js';
 import { formatCurve } from '../capacity/format.js';
-import { type CapacityOptions, capacity } from '../capacity/run-capacity.js';
-import { UserError } from '../errors.js';
-import { parseDuration } from '../plan/duration.js';
+import { capacity } from '../capacity/run-capacity.js';
+import { CAPACITY_SETTING_KEYS } from '../plan/capacity-config.js';
+import { flagPath, settingsFromArgs } from './settings-from-args.js';
 import { onStopSignals } from './signals.js';
 import { addTargetOptions, redactedCommand, type TargetArgs, targetFlagsFromArgs } from './target-options.js';
 
 interface CapacityArgs extends TargetArgs {
-  datasets: string[];
+  datasets?: string[];
   by?: 'concurrency' | 'rate';
-  start?: number;
-  max?: number;
-  stepDuration?: string;
-  stepRequests?: number;
-  stepCooldown?: string;
-  max429Share?: number;
-  maxErrorShare?: number;
-  minGain?: number;
-  slo?: string[];
-  retries?: number;
-  out?: string;
   mock?: boolean;
+  overwrite?: boolean;
 }
 
 export const capacityCommand: CommandModule<object, CapacityArgs> = {
@@ -34,14 +24,14 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         choices: ['concurrency', 'rate'] as const,
         describe: 'Search over concurrency (closed loop, default) or arrival rate in req/s (open loop)',
       })
-      .option('start', { type: 'number', describe: 'First load (default 1)' })
+      .option('start', { type: 'string', describe: 'First load (default 1)' })
       .option('max', {
-        type: 'number',
+        type: 'string',
         describe: 'Highest load to try (default 256 concurrent or 100 req/s)',
       })
       .option('step-duration', { type: 'string', describe: 'How long each step is held (default 20s)' })
       .option('step-requests', {
-        type: 'number',
+        type: 'string',
         describe: 'Or this many requests per step, whichever ends first (default 2000)',
       })
       .option('step-cooldown', {
@@ -49,15 +39,15 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         describe: 'Pause between steps, e.g. 60s so a per-minute window forgets the last step (default 0)',
       })
       .option('max-429-share', {
-        type: 'number',
+        type: 'string',
         describe: 'A step with more 429s than this share is over the limit (default 0.02)',
       })
       .option('max-error-share', {
-        type: 'number',
+        type: 'string',
         describe: 'A step with more non-429 errors than this share failed (default 0.01)',
       })
       .option('min-gain', {
-        type: 'number',
+        type: 'string',
         describe: 'Throughput gain a doubling must buy, else saturated (default 0.05)',
       })
       .option('slo', {
@@ -66,13 +56,17 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         describe: "Per-request objective each step must meet, e.g. 'ttft.p95<2s'",
       })
       .option('retries', {
-        type: 'number',
+        type: 'string',
         describe: 'Retries during steps (default 0: a 429 is information here)',
       })
       .option('out', {
         alias: 'o',
         type: 'string',
         describe: 'Output folder (default reports/capacity-<timestamp>)',
+      })
+      .option('overwrite', {
+        type: 'boolean',
+        describe: 'Replace an earlier run in --out (without it, a folder holding results is refused)',
       })
       .option('mock', { type: 'boolean', describe: 'Measure the built-in mock, in-process' })
       .example(
@@ -89,30 +83,12 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       ) as unknown as Argv<CapacityArgs>,
   handler: async (argv) => {
     const signals = onStopSignals();
-    const thresholds: CapacityOptions['thresholds'] = {};
-    if (argv.max429Share !== undefined) thresholds.max429Share = argv.max429Share;
-    if (argv.maxErrorShare !== undefined) thresholds.maxErrorShare = argv.maxErrorShare;
-    if (argv.minGain !== undefined) thresholds.minGain = argv.minGain;
-    if (argv.start !== undefined && !(argv.start > 0)) throw new UserError('--start must be > 0');
     try {
       const outcome = await capacity(
         {
-          datasets: argv.datasets ?? [],
+          ...settingsFromArgs(argv, CAPACITY_SETTING_KEYS),
           ...targetFlagsFromArgs(argv),
-          ...(argv.by ? { by: argv.by } : {}),
-          ...(argv.start !== undefined ? { start: argv.start } : {}),
-          ...(argv.max !== undefined ? { max: argv.max } : {}),
-          ...(argv.stepDuration
-            ? { stepDurationMs: parseDuration(argv.stepDuration, '--step-duration') }
-            : {}),
-          ...(argv.stepRequests !== undefined ? { stepRequests: argv.stepRequests } : {}),
-          ...(argv.stepCooldown
-            ? { stepCooldownMs: parseDuration(argv.stepCooldown, '--step-cooldown') }
-            : {}),
-          thresholds,
-          ...(argv.slo ? { slos: argv.slo } : {}),
-          ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
-          ...(argv.out ? { out: argv.out } : {}),
+          ...(argv.overwrite ? { overwrite: true } : {}),
           mock: Boolean(argv.mock),
           stop: signals.stop,
           abort: signals.abort,
@@ -128,6 +104,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
               `[capacity]   ${m.throughputRps.toFixed(1)} req/s, 429 ${(m.rateLimitedShare * 100).toFixed(1)}%, errors ${(m.errorShare * 100).toFixed(1)}%\n`,
             ),
         },
+        { path: flagPath },
       );
       process.stdout.write(`${formatCurve(outcome.answer)}\n\n${summarizeAnswer(outcome.answer)}\n`);
       for (const w of outcome.report.health?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);

@@ -28,10 +28,8 @@ export function generationParams(argv: Record<string, unknown>): Record<string, 
   const params: Record<string, unknown> = {};
   for (const [flag, wire] of Object.entries(map)) {
     const v = argv[flag];
-    if (v === undefined) continue;
-    if (typeof v === 'number' && Number.isNaN(v))
-      throw new UserError(`--${wire.replace(/_/g, '-')} must be a number`);
-    params[wire] = v;
+    // Raw text: the params schema checks and converts it, quoting what was typed.
+    if (v !== undefined) params[wire] = v;
   }
   return Object.keys(params).length > 0 ? params : undefined;
 }

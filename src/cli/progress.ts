@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressSnapshot } from '../run/execute.js';
+import type { ProgressSnapshot } from '../run/session.js';
 
 const ms = (v: number | null): string =>
   v === null ? '–' : v < 10 ? `${v.toFixed(1)}ms` : `${Math.round(v)}ms`;

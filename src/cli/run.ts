@@ -1,78 +1,20 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { BadRowPolicy } from '../dataset/types.js';
-import { ExitCode } from '../exit-codes.js';
-import { parseDuration } from '../plan/duration.js';
-import { STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
+import { RUN_SETTING_KEYS } from '../plan/run-config.js';
+import { STEPFUN_TIER_NAMES } from '../plan/tiers.js';
 import { formatSummary } from '../report/console.js';
-import { type RunOptions, run } from '../run/run.js';
-
+import { run } from '../run/run.js';
 import { Progress } from './progress.js';
+import { flagPath, settingsFromArgs } from './settings-from-args.js';
 import { onStopSignals } from './signals.js';
 import { addTargetOptions, redactedCommand, type TargetArgs, targetFlagsFromArgs } from './target-options.js';
 
 interface RunArgs extends TargetArgs {
-  datasets: string[];
-  concurrency?: number;
-  repeat?: number;
-  requests?: number;
-  onBadRow?: BadRowPolicy;
-  out?: string;
+  datasets?: string[];
   mock?: boolean;
   progress?: boolean;
-  rate?: number;
-  arrival?: 'constant' | 'poisson' | 'gamma';
-  burstiness?: number;
-  maxConcurrency?: number;
-  duration?: string;
-  warmup?: string;
-  ramp?: string;
-  rampFrom?: number;
-  slo?: string[];
-  retries?: number;
-  maxErrorRate?: number;
-  rpm?: number;
-  tpm?: number;
-  tier?: StepfunTierName;
-  adaptive?: boolean;
-  timeoutConnect?: string;
-  timeoutFirstToken?: string;
-  timeoutIdle?: string;
-  timeoutTotal?: string;
-  grace?: string;
   resume?: string;
   retryErrors?: boolean;
-}
-
-function timeoutFlags(argv: RunArgs) {
-  const out: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number } = {};
-  if (argv.timeoutConnect !== undefined)
-    out.connectMs = parseDuration(argv.timeoutConnect, '--timeout-connect');
-  if (argv.timeoutFirstToken !== undefined) {
-    out.firstTokenMs = parseDuration(argv.timeoutFirstToken, '--timeout-first-token');
-  }
-  if (argv.timeoutIdle !== undefined) out.idleMs = parseDuration(argv.timeoutIdle, '--timeout-idle');
-  if (argv.timeoutTotal !== undefined) out.totalMs = parseDuration(argv.timeoutTotal, '--timeout-total');
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** `--warmup 30s` is a time; `--warmup 50` a number of requests. */
-function parseWarmup(text: string): { durationMs: number } | { requests: number } {
-  if (/^\d+$/.test(text.trim())) return { requests: Number(text) };
-  return { durationMs: parseDuration(text, '--warmup') };
-}
-
-function loadFlags(argv: RunArgs) {
-  const out: Partial<RunOptions> = {};
-  if (argv.rate !== undefined) out.rate = argv.rate;
-  if (argv.arrival !== undefined) out.arrival = argv.arrival;
-  if (argv.burstiness !== undefined) out.burstiness = argv.burstiness;
-  if (argv.maxConcurrency !== undefined) out.maxConcurrency = argv.maxConcurrency;
-  if (argv.duration !== undefined) out.durationMs = parseDuration(argv.duration, '--duration');
-  if (argv.warmup !== undefined) out.warmup = parseWarmup(argv.warmup);
-  if (argv.ramp !== undefined) out.rampMs = parseDuration(argv.ramp, '--ramp');
-  if (argv.rampFrom !== undefined) out.rampFrom = argv.rampFrom;
-  if (argv.slo !== undefined) out.slos = argv.slo;
-  return out;
+  overwrite?: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -88,16 +30,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('concurrency', {
         alias: 'c',
-        type: 'number',
+        type: 'string',
         describe: 'Requests in flight at once (closed loop; default 8)',
       })
       .option('repeat', {
-        type: 'number',
+        type: 'string',
         describe: 'Send each row to each model this many times (default 1)',
       })
       .option('requests', {
         alias: 'n',
-        type: 'number',
+        type: 'string',
         describe: 'Stop after this many requests, cycling the dataset',
       })
       .option('on-bad-row', {
@@ -106,7 +48,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default reports/<timestamp>)' })
       .option('rate', {
-        type: 'number',
+        type: 'string',
         describe: 'Open loop: start this many requests per second, whatever the latency',
       })
       .option('arrival', {
@@ -114,11 +56,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'Open loop: how arrivals are spaced (default poisson)',
       })
       .option('burstiness', {
-        type: 'number',
+        type: 'string',
         describe: 'Open loop, gamma arrivals: 1 = Poisson, below 1 burstier, above 1 more regular',
       })
       .option('max-concurrency', {
-        type: 'number',
+        type: 'string',
         describe: 'Open loop: most requests in flight; later arrivals wait and count as late',
       })
       .option('duration', {
@@ -133,23 +75,23 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'Ramp up to --rate / -c over this long before the main phase',
       })
-      .option('ramp-from', { type: 'number', describe: 'Where the ramp starts (default 1)' })
+      .option('ramp-from', { type: 'string', describe: 'Where the ramp starts (default 1)' })
       .option('slo', {
         type: 'string',
         array: true,
         describe: "Per-request objective for goodput, e.g. 'ttft.p95<2s' 'tpot.p50<50ms' (repeatable)",
       })
       .option('retries', {
-        type: 'number',
+        type: 'string',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',
       })
       .option('max-error-rate', {
-        type: 'number',
+        type: 'string',
         describe: 'Abort (exit 3) when more than this share of jobs fail for non-429 reasons, e.g. 0.05',
       })
-      .option('rpm', { type: 'number', describe: 'Hold the client to this many requests per minute' })
+      .option('rpm', { type: 'string', describe: 'Hold the client to this many requests per minute' })
       .option('tpm', {
-        type: 'number',
+        type: 'string',
         describe: 'Hold the client to this many tokens per minute (estimated, corrected with usage)',
       })
       .option('tier', {
@@ -174,6 +116,24 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('grace', {
         type: 'string',
         describe: 'After Ctrl-C, how long in-flight requests may finish (default 30s)',
+      })
+      .option('arrival-seed', {
+        type: 'string',
+        describe:
+          'Open loop: seed of the arrival times, for a repeatable schedule (default random, reported)',
+      })
+      .option('encoding', {
+        choices: ['utf8', 'latin1'] as const,
+        describe:
+          'How dataset files are decoded (default utf8; invalid UTF-8 is an error naming file and line)',
+      })
+      .option('record-hostname', {
+        type: 'boolean',
+        describe: "Write this machine's host name into report.json (off by default: reports get shared)",
+      })
+      .option('overwrite', {
+        type: 'boolean',
+        describe: 'Replace an earlier run in --out (without it, a folder holding results is refused)',
       })
       .option('resume', {
         type: 'string',
@@ -215,29 +175,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     const signals = onStopSignals();
-    const timeouts = timeoutFlags(argv);
     const progress = argv.progress ? new Progress() : undefined;
     try {
       const outcome = await run(
         {
-          datasets: argv.datasets,
+          ...settingsFromArgs(argv, RUN_SETTING_KEYS),
           ...targetFlagsFromArgs(argv),
-          ...(argv.concurrency !== undefined ? { concurrency: argv.concurrency } : {}),
-          ...(argv.repeat !== undefined ? { repeat: argv.repeat } : {}),
-          ...(argv.requests !== undefined ? { requests: argv.requests } : {}),
-          ...(argv.onBadRow ? { onBadRow: argv.onBadRow } : {}),
-          ...(argv.out ? { out: argv.out } : {}),
-          ...loadFlags(argv),
-          ...(argv.retries !== undefined ? { retries: argv.retries } : {}),
-          ...(argv.maxErrorRate !== undefined ? { maxErrorRate: argv.maxErrorRate } : {}),
-          ...(argv.rpm !== undefined ? { rpm: argv.rpm } : {}),
-          ...(argv.tpm !== undefined ? { tpm: argv.tpm } : {}),
-          ...(argv.tier ? { tier: argv.tier } : {}),
-          ...(argv.adaptive !== undefined ? { adaptive: argv.adaptive } : {}),
-          ...(timeouts ? { timeouts } : {}),
-          ...(argv.grace !== undefined ? { graceMs: parseDuration(argv.grace, '--grace') } : {}),
           ...(argv.resume ? { resume: argv.resume } : {}),
           ...(argv.retryErrors ? { retryErrors: true } : {}),
+          ...(argv.overwrite ? { overwrite: true } : {}),
           mock: Boolean(argv.mock),
           stop: signals.stop,
           abort: signals.abort,
@@ -247,17 +193,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
           onStart: ({ badRows, snapshot, resumed }) => {
             if (resumed) {
               process.stderr.write(
-                `resuming: ${resumed.kept} job(s) already recorded${resumed.dropped ? `, ${resumed.dropped} error(s) to run again` : ''}\n`,
+                `resuming: ${resumed.kept} job(s) already recorded${resumed.dropped ? `, ${resumed.dropped} to run again` : ''}\n`,
               );
             }
             if (badRows.length > 0) {
               process.stderr.write(
-                `skipped ${badRows.length} malformed row(s); they are listed in report.json\n`,
+                `skipped ${badRows.length} malformed row(s); they are listed in report.json (dataset.badRows)\n`,
               );
             }
             progress?.start(snapshot);
           },
         },
+        { path: flagPath },
       );
       progress?.stop();
       process.stdout.write(`${formatSummary(outcome.report)}\n`);
@@ -270,6 +217,5 @@ export const runCommand: CommandModule<object, RunArgs> = {
     } finally {
       signals.dispose();
     }
-    if (process.exitCode === undefined) process.exitCode = ExitCode.ok;
   },
 };

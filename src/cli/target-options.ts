@@ -37,15 +37,15 @@ export function addTargetOptions<T>(y: Argv<T>, modelHelp: string): Argv<T> {
       type: 'boolean',
       describe: 'Send stream_options.include_usage (OpenAI/vLLM servers)',
     })
-    .option('max-tokens', { type: 'number', describe: 'max_tokens for every request (rows may override)' })
+    .option('max-tokens', { type: 'string', describe: 'max_tokens for every request (rows may override)' })
     .option('temperature', {
-      type: 'number',
+      type: 'string',
       describe: 'temperature (StepFun default 0.5; sent only when set)',
     })
-    .option('top-p', { type: 'number', describe: 'top_p (StepFun default 0.9; sent only when set)' })
-    .option('frequency-penalty', { type: 'number', describe: 'frequency_penalty (StepFun: 0..1)' })
-    .option('presence-penalty', { type: 'number', describe: 'presence_penalty' })
-    .option('seed', { type: 'number', describe: 'seed' })
+    .option('top-p', { type: 'string', describe: 'top_p (StepFun default 0.9; sent only when set)' })
+    .option('frequency-penalty', { type: 'string', describe: 'frequency_penalty (StepFun: 0..1)' })
+    .option('presence-penalty', { type: 'string', describe: 'presence_penalty' })
+    .option('seed', { type: 'string', describe: 'seed' })
     .option('stop', { type: 'string', describe: 'stop sequence' })
     .option('reasoning-format', { type: 'string', describe: 'general | deepseek-style (StepFun)' })
     .option('reasoning-effort', { type: 'string', describe: 'low | medium | high (step-3.7-flash)' });

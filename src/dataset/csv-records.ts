@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { type CsvError, type Info, parse } from 'csv-parse';
 import { countLineBreaks, NewlineIndex } from './newline-index.js';
 import type { RawItem } from './raw-record.js';
+import type { DatasetEncoding } from './types.js';
 
 // A record with the wrong number of fields is one bad row; the parser resynchronises at the next
 // record delimiter. Any other parse error (quoting, mostly) leaves it unable to tell where records
@@ -16,7 +17,10 @@ const RECORD_LEVEL_ERRORS = new Set([
  * Streams a CSV file (header row, BOM, CRLF, quoted multi-line fields) as raw records, each with
  * the physical line its record starts on. All values are strings.
  */
-export async function* readCsvRecords(file: string): AsyncGenerator<RawItem> {
+export async function* readCsvRecords(
+  file: string,
+  encoding: DatasetEncoding = 'utf8',
+): AsyncGenerator<RawItem> {
   const lines = new NewlineIndex();
   const ready: RawItem[] = [];
   let failure: Error | undefined;
@@ -25,6 +29,7 @@ export async function* readCsvRecords(file: string): AsyncGenerator<RawItem> {
   // so records and bad records land in `ready` in file order.
   const parser = parse({
     bom: true,
+    encoding,
     columns: checkHeader,
     relax_column_count: false,
     skip_empty_lines: true,

@@ -2,11 +2,15 @@ import { createReadStream } from 'node:fs';
 import { JsonArraySplitter, JsonArrayStructureError } from './json-array-splitter.js';
 import { parseJsonText } from './json-text.js';
 import type { RawItem } from './raw-record.js';
+import type { DatasetEncoding } from './types.js';
 
 /** Streams the rows of a `.json` file holding one array of row objects. */
-export async function* readJsonArrayRecords(file: string): AsyncGenerator<RawItem> {
+export async function* readJsonArrayRecords(
+  file: string,
+  encoding: DatasetEncoding = 'utf8',
+): AsyncGenerator<RawItem> {
   const splitter = new JsonArraySplitter();
-  const input = createReadStream(file, { encoding: 'utf8' });
+  const input = createReadStream(file, { encoding });
   try {
     for await (const chunk of input as AsyncIterable<string>) {
       for (const element of splitter.push(chunk)) yield elementToItem(element.text, element.line);

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { DatasetEncoding } from './types.js';
 
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -11,11 +12,14 @@ export interface PhysicalLine {
 }
 
 /**
- * Streams a UTF-8 file line by line with 1-based line numbers, in constant memory apart from the
+ * Streams a text file line by line with 1-based line numbers, in constant memory apart from the
  * longest line. Splitting happens on LF bytes, which never occur inside a multi-byte UTF-8
  * character, so each line decodes correctly on its own.
  */
-export async function* readPhysicalLines(file: string): AsyncGenerator<PhysicalLine> {
+export async function* readPhysicalLines(
+  file: string,
+  encoding: DatasetEncoding = 'utf8',
+): AsyncGenerator<PhysicalLine> {
   let line = 0;
   let carry: Buffer[] = [];
   const input = createReadStream(file);
@@ -28,7 +32,7 @@ export async function* readPhysicalLines(file: string): AsyncGenerator<PhysicalL
         const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
         carry = [];
         line++;
-        yield { line, text: decodeLine(bytes, line) };
+        yield { line, text: decodeLine(bytes, line, encoding) };
         start = end + 1;
         end = chunk.indexOf(LINE_FEED, start);
       }
@@ -36,15 +40,15 @@ export async function* readPhysicalLines(file: string): AsyncGenerator<PhysicalL
     }
     if (carry.length > 0) {
       line++;
-      yield { line, text: decodeLine(Buffer.concat(carry), line) };
+      yield { line, text: decodeLine(Buffer.concat(carry), line, encoding) };
     }
   } finally {
     input.destroy();
   }
 }
 
-function decodeLine(bytes: Buffer, line: number): string {
+function decodeLine(bytes: Buffer, line: number, encoding: DatasetEncoding): string {
   const withoutCr = bytes.at(-1) === CARRIAGE_RETURN ? bytes.subarray(0, -1) : bytes;
-  const text = withoutCr.toString('utf8');
+  const text = withoutCr.toString(encoding);
   return line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
 }

@@ -9,7 +9,8 @@ import { readJsonlRecords } from './jsonl-records.js';
 import type { RawItem } from './raw-record.js';
 import { RowIdRegistry, rowContentHash } from './row-id.js';
 import { RowProblem } from './row-problem.js';
-import type { BadRowPolicy, DatasetItem } from './types.js';
+import type { BadRowPolicy, DatasetEncoding, DatasetItem } from './types.js';
+import { checkUtf8 } from './utf8-check.js';
 
 export { type DatasetFormat, detectFormat } from './format.js';
 export { canonicalJson, rowContentHash } from './row-id.js';
@@ -19,6 +20,8 @@ export interface ReadDatasetOptions {
   onBadRow: BadRowPolicy;
   /** Overrides detection from the extension (`batch` reads a JSONL file as Batch-API input). */
   format?: DatasetFormat;
+  /** `utf8` (default): bytes that are not UTF-8 are an error naming the line. */
+  encoding?: DatasetEncoding;
 }
 
 /**
@@ -33,8 +36,10 @@ export async function* readDataset(
   const policy = options.onBadRow ?? 'fail';
   await assertReadableFile(file);
   const format = options.format ?? detectFormat(file);
+  const encoding = options.encoding ?? 'utf8';
+  if (encoding === 'utf8') await checkUtf8(file);
   const ids = new RowIdRegistry();
-  for await (const raw of rawItems(file, format)) {
+  for await (const raw of rawItems(file, format, encoding)) {
     if (raw.kind === 'problem') {
       if (raw.fatal || policy === 'fail') throw new DatasetError(file, raw.line, raw.reason);
       yield { kind: 'bad', bad: { file, line: raw.line, reason: raw.reason } };
@@ -52,16 +57,16 @@ export async function* readDataset(
   }
 }
 
-function rawItems(file: string, format: DatasetFormat): AsyncGenerator<RawItem> {
+function rawItems(file: string, format: DatasetFormat, encoding: DatasetEncoding): AsyncGenerator<RawItem> {
   switch (format) {
     case 'csv':
-      return readCsvRecords(file);
+      return readCsvRecords(file, encoding);
     case 'json':
-      return readJsonArrayRecords(file);
+      return readJsonArrayRecords(file, encoding);
     case 'jsonl':
-      return readJsonlRecords(file, false);
+      return readJsonlRecords(file, false, encoding);
     case 'batch':
-      return readJsonlRecords(file, true);
+      return readJsonlRecords(file, true, encoding);
   }
 }
 

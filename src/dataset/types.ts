@@ -42,3 +42,6 @@ export interface BadRow {
 export type DatasetItem = { kind: 'row'; row: DatasetRow } | { kind: 'bad'; bad: BadRow };
 
 export type BadRowPolicy = 'fail' | 'skip';
+
+/** How dataset bytes are decoded: UTF-8 (invalid bytes are an error naming file and line) or Latin-1. */
+export type DatasetEncoding = 'utf8' | 'latin1';

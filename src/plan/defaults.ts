@@ -26,3 +26,15 @@ export const GENERATION_PARAMS = [
   'tools',
   'tool_choice',
 ] as const;
+
+/** Open loop without a cap on requests in flight: connections are opened as needed, up to this many. */
+export const OPEN_LOOP_CEILING = 10_000;
+
+/** Named timeouts and the Ctrl-C grace period of every run, ms. */
+export const RUN_DEFAULTS = {
+  graceMs: 30_000,
+  timeouts: { connectMs: 10_000, firstTokenMs: 120_000, idleMs: 60_000, totalMs: 600_000 },
+} as const;
+
+/** A capacity step is held this long or for this many requests, whichever ends first. */
+export const CAPACITY_DEFAULTS = { stepDurationMs: 20_000, stepRequests: 2_000, retries: 0 } as const;

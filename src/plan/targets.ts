@@ -58,7 +58,7 @@ export function resolveTargets(options: ResolveTargetsOptions): Target[] {
   const specs: TargetSpec[] =
     flags.models && flags.models.length > 0
       ? flags.models.map((model) => ({ model }))
-      : config && config.targets.length > 0
+      : config?.targets && config.targets.length > 0
         ? config.targets
         : [{}];
   const cli = flagSpec(flags);

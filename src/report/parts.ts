@@ -1,7 +1,9 @@
+import type { GoodputTracker } from '../eval/slo.js';
+import type { MetricsCollector } from '../metrics/collector.js';
+import { describeLoad, type Phase } from '../plan/phases.js';
 import { redactHeaders } from '../plan/redact.js';
 import type { Target } from '../plan/types.js';
-import { describeLoad } from '../run/phases.js';
-import type { PhaseRecord } from '../run/session.js';
+import type { ScheduleResult } from '../schedule/types.js';
 import type { ReportTargetInput } from './json.js';
 import type { ReportPhase } from './schema.js';
 
@@ -20,8 +22,18 @@ export function targetForReport(t: Target): ReportTargetInput {
   return out;
 }
 
+/** What one phase measured, as the run hands it over (times in ms since the run started). */
+export interface PhaseRecordInput {
+  phase: Phase;
+  startedAtMs: number;
+  endedAtMs: number;
+  schedule: ScheduleResult;
+  collector: MetricsCollector;
+  goodput: Map<string, GoodputTracker>;
+}
+
 /** One phase's section: its load, schedule figures and per-target summaries (no histograms). */
-export function phaseReport(record: PhaseRecord, targets: readonly Target[]): ReportPhase {
+export function phaseReport(record: PhaseRecordInput, targets: readonly Target[]): ReportPhase {
   const window = record.endedAtMs - record.startedAtMs;
   return {
     name: record.phase.name,

@@ -9,7 +9,9 @@ import type { RetryPolicy } from '../limit/retry-policy.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { ClientHealth } from '../metrics/health.js';
 import { Timeline } from '../metrics/timeline.js';
+import type { Phase } from '../plan/phases.js';
 import type { Job, Target } from '../plan/types.js';
+import type { PhaseRecordInput } from '../report/parts.js';
 import { endedInError, type PriorResults, preparePriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { ResultsWriter } from '../results/writer.js';
@@ -19,7 +21,6 @@ import type { ScheduleResult } from '../schedule/types.js';
 import { ErrorBudget } from './error-budget.js';
 import { type JobContext, runJob } from './job-runner.js';
 import type { JobSource } from './job-source.js';
-import type { Phase } from './phases.js';
 
 /** Everything a session needs, already validated. */
 export interface SessionOptions {
@@ -41,14 +42,7 @@ export interface SessionOptions {
 }
 
 /** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
-export interface PhaseRecord {
-  phase: Phase;
-  startedAtMs: number;
-  endedAtMs: number;
-  schedule: ScheduleResult;
-  collector: MetricsCollector;
-  goodput: Map<string, GoodputTracker>;
-}
+export type PhaseRecord = PhaseRecordInput;
 
 /** A cheap view of a run in progress, for progress bars. */
 export interface ProgressSnapshot {

@@ -1,33 +1,11 @@
-import type { MockOptionsInput } from '../mock/options.js';
 import { startMockServer } from '../mock/server.js';
-import type { ConfigFile } from '../plan/config-file.js';
-import { resolveTargets, type TargetFlags } from '../plan/targets.js';
+import type { TargetSetup } from '../plan/run-config.js';
+import { resolveTargets } from '../plan/targets.js';
 import type { Target } from '../plan/types.js';
-
-export interface TargetSetup {
-  config?: ConfigFile;
-  flags: TargetFlags;
-  env?: Record<string, string | undefined>;
-  /** Start the built-in mock in-process and point every target at it. */
-  mock?: boolean | MockOptionsInput;
-}
-
-/** The target setup of a library call: its flags, env and mock, plus the config file if any. */
-export function targetSetup(
-  options: TargetFlags & { env?: Record<string, string | undefined>; mock?: boolean | MockOptionsInput },
-  config: ConfigFile | undefined,
-): TargetSetup {
-  return {
-    ...(config ? { config } : {}),
-    flags: options,
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.mock ? { mock: options.mock } : {}),
-  };
-}
 
 /**
  * Resolves the targets (starting the in-process mock first when asked), runs `fn` with them, and
- * always stops the mock afterwards. Shared by `run` and `capacity`.
+ * always stops the mock afterwards.
  */
 export async function withTargets<T>(setup: TargetSetup, fn: (targets: Target[]) => Promise<T>): Promise<T> {
   const mock = setup.mock
@@ -37,7 +15,7 @@ export async function withTargets<T>(setup: TargetSetup, fn: (targets: Target[])
     const targets = resolveTargets({
       ...(setup.config ? { config: setup.config } : {}),
       flags: setup.flags,
-      env: setup.env ?? process.env,
+      env: setup.env,
       ...(mock ? { mockBaseUrl: mock.url } : {}),
     });
     return await fn(targets);

@@ -18,7 +18,7 @@ describe('stepbench capacity against the mock', () => {
           baseUrl: mock.url,
           env,
           max: 64,
-          stepDurationMs: 700,
+          stepDuration: '700ms',
           out: await out(),
         });
         expect(o.answer.sustainable?.load).toBeGreaterThanOrEqual(11);
@@ -48,8 +48,8 @@ describe('stepbench capacity against the mock', () => {
           by: 'rate',
           start: 2,
           max: 40,
-          stepDurationMs: 2000,
-          stepCooldownMs: 1000,
+          stepDuration: '2s',
+          stepCooldown: '1s',
           out: await out(),
         });
         const found = o.answer.sustainable?.load ?? 0;

@@ -16,7 +16,7 @@ describe('parseConfig', () => {
       'c.yaml',
     );
     expect(cfg.targets).toHaveLength(2);
-    expect(cfg.targets[1]).toEqual({ name: 'cheap', model: 'step-3.5-flash', stream: false });
+    expect(cfg.targets?.[1]).toEqual({ name: 'cheap', model: 'step-3.5-flash', stream: false });
     expect(cfg.run).toEqual({ concurrency: 16, repeat: 2, onBadRow: 'skip', datasets: ['a.csv'] });
   });
 
@@ -50,7 +50,7 @@ describe('loadConfigFile', () => {
     const dir = await mkdtemp(join(tmpdir(), 'stepbench-cfg-'));
     const good = join(dir, 'good.yaml');
     await writeFile(good, 'targets:\n  - model: step-3.5-flash\n    params: { max_tokens: 64 }\n');
-    expect((await loadConfigFile(good)).targets[0]?.params).toEqual({ max_tokens: 64 });
+    expect((await loadConfigFile(good)).targets?.[0]?.params).toEqual({ max_tokens: 64 });
     const broken = join(dir, 'broken.yaml');
     await writeFile(broken, 'targets: [\n');
     await expect(loadConfigFile(broken)).rejects.toThrow(/broken\.yaml: not valid YAML/);

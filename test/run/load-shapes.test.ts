@@ -24,7 +24,7 @@ describe('open loop', () => {
         env,
         rate: 40,
         arrival: 'constant',
-        durationMs: 2000,
+        duration: '2s',
         out: await out(),
       });
       // Constant arrivals at 40/s for 2 s: 80 intended starts (the dataset of 10 rows is cycled).
@@ -87,7 +87,7 @@ describe('phases, warmup and goodput', () => {
         baseUrl: mock.url,
         env,
         concurrency: 2,
-        warmup: { requests: 4 },
+        warmup: 4,
         out: await out(),
       });
       // The warmup comes on top: the measured phase still sends one full pass of the 10 rows.
@@ -168,7 +168,7 @@ describe('bounds', () => {
       datasets: ['datasets/smoke.csv'],
       mock: { ttftMs: 2, interTokenMs: 1, replyTokens: 4 },
       concurrency: 2,
-      warmup: { durationMs: 200 },
+      warmup: '200ms',
       out: await out(),
     });
     expect(o.report.phases?.map((p) => p.name)).toEqual(['warmup', 'main']);
@@ -183,7 +183,7 @@ describe('warmup by count with --requests', () => {
       datasets: ['datasets/smoke.csv'],
       mock: { ttftMs: 1, interTokenMs: 0, replyTokens: 2 },
       concurrency: 2,
-      warmup: { requests: 5 },
+      warmup: 5,
       requests: 12,
       out: await out(),
     });

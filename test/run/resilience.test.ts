@@ -119,7 +119,7 @@ describe('never lose a row', () => {
         env,
         concurrency: 4,
         retries: 1,
-        timeouts: { firstTokenMs: 100 },
+        timeouts: { firstToken: '100ms' },
         out: await out(),
       });
       const rs = await results(o.resultsPath);
@@ -139,7 +139,7 @@ describe('never lose a row', () => {
           baseUrl: mock.url,
           env,
           retries: 0,
-          timeouts: { idleMs: 100 },
+          timeouts: { idle: '100ms' },
           out: await out(),
         });
         expect((await results(o.resultsPath)).map((r) => r.outcome)).toEqual(Array(10).fill('timeout_idle'));

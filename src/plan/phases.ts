@@ -1,8 +1,8 @@
 import { UserError } from '../errors.js';
-import type { PhaseSpec } from '../plan/config-file.js';
 import type { ArrivalSpec } from '../schedule/arrivals.js';
 import type { ProfileSpec } from '../schedule/profile.js';
 import type { LoadBounds } from '../schedule/types.js';
+import type { PhaseSpec } from './settings-schema.js';
 
 /** How load is applied during a phase: a closed loop (concurrency) or an open loop (arrival rate). */
 export type LoadShape =
@@ -94,8 +94,8 @@ export function phasesFromFlags(flags: LoadFlags): Phase[] {
 export function phaseFromSpec(spec: PhaseSpec): Phase {
   const value = (spec.rate ?? spec.concurrency) as number;
   const profile: ProfileSpec =
-    spec.rampFrom !== undefined && spec.durationMs !== undefined
-      ? { kind: 'ramp', from: spec.rampFrom, to: value, durationMs: spec.durationMs }
+    spec.rampFrom !== undefined && spec.duration !== undefined
+      ? { kind: 'ramp', from: spec.rampFrom, to: value, durationMs: spec.duration }
       : { kind: 'constant', value };
   let load: LoadShape;
   if (spec.rate !== undefined) {
@@ -103,7 +103,7 @@ export function phaseFromSpec(spec: PhaseSpec): Phase {
     if (spec.maxConcurrency !== undefined) load.maxConcurrency = spec.maxConcurrency;
   } else load = { kind: 'closed', concurrency: profile };
   const bounds: Phase['bounds'] = {};
-  if (spec.durationMs !== undefined) bounds.durationMs = spec.durationMs;
+  if (spec.duration !== undefined) bounds.durationMs = spec.duration;
   if (spec.requests !== undefined) bounds.requests = spec.requests;
   return { name: spec.name, warmup: spec.warmup ?? false, load, bounds };
 }

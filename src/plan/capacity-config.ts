@@ -1,0 +1,137 @@
+import type { CapacityDimension, CapacityThresholds } from '../capacity/types.js';
+import { UserError } from '../errors.js';
+import { parseSlo } from '../eval/slo.js';
+import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
+import type { ArrivalSpec } from '../schedule/arrivals.js';
+import type { LoadBounds } from '../schedule/types.js';
+import type { ConfigFile } from './config-file.js';
+import { CAPACITY_DEFAULTS, OPEN_LOOP_CEILING, RUN_DEFAULTS } from './defaults.js';
+import { arrivalSpec } from './phases.js';
+import {
+  checkTargetFlags,
+  definedSettings,
+  type ResolveStyle,
+  type RunConfig,
+  type RunOptions,
+  resolveDatasets,
+  resolveTimeouts,
+} from './run-config.js';
+import { filePath, parseSettings } from './settings-errors.js';
+import { type CapacitySettingsInput, capacitySettingsSchema } from './settings-schema.js';
+
+/** What a capacity search steps over and how each step is judged. */
+export interface SearchConfig {
+  dimension: CapacityDimension;
+  start: number;
+  max: number;
+  thresholds: Partial<CapacityThresholds>;
+  /** Each step is held this long or for this many requests, whichever ends first. */
+  stepBounds: Required<LoadBounds>;
+  /** Pause between steps, so a per-minute window forgets the last step. */
+  stepCooldownMs: number;
+  /** Arrivals of a rate step: evenly spaced unless asked, so a step offers exactly its load. */
+  arrival: ArrivalSpec;
+}
+
+export interface CapacityConfig extends RunConfig {
+  command: 'capacity';
+  search: SearchConfig;
+}
+
+/** What `capacity()` accepts: the capacity settings plus the targets and I/O of a run. */
+export interface CapacityOptions
+  extends CapacitySettingsInput,
+    Pick<
+      RunOptions,
+      | 'config'
+      | 'mock'
+      | 'env'
+      | 'command'
+      | 'overwrite'
+      | 'models'
+      | 'baseUrl'
+      | 'apiKeyEnv'
+      | 'headers'
+      | 'params'
+      | 'stream'
+      | 'streamUsage'
+    > {}
+
+export const CAPACITY_SETTING_KEYS = Object.keys(
+  capacitySettingsSchema.shape,
+) as (keyof CapacitySettingsInput)[];
+
+/**
+ * `capacity` flags, the config file's `capacity` section (and its `run.datasets`/`run.slos`) and
+ * defaults → one CapacityConfig: a RunConfig whose phases the search supplies, with retries and
+ * adaptive control off (a 429 is information here).
+ */
+export function resolveCapacityConfig(
+  options: CapacityOptions,
+  config: ConfigFile | undefined,
+  style: ResolveStyle = { path: filePath('') },
+): CapacityConfig {
+  const given = parseSettings(
+    capacitySettingsSchema,
+    definedSettings(options, CAPACITY_SETTING_KEYS),
+    style.path,
+    '',
+  );
+  const fromRun = definedSettings(config?.run ?? {}, ['datasets', 'slos', 'timeouts', 'encoding']);
+  const s = { ...fromRun, ...(config?.capacity ?? {}), ...given };
+  const dimension = s.by ?? 'concurrency';
+  const start = s.start ?? 1;
+  const max = s.max ?? (dimension === 'concurrency' ? 256 : 100);
+  if (max < start)
+    throw new UserError(`--max (${max}) must be ≥ --start (${start}): the search goes upward from --start`);
+  if (dimension === 'concurrency' && !Number.isInteger(start))
+    throw new UserError(`--start must be a whole number when searching over concurrency (got ${start})`);
+  const thresholds = definedSettings(s, ['max429Share', 'maxErrorShare', 'minGain']);
+  return {
+    command: 'capacity',
+    datasets: resolveDatasets(s.datasets, 'capacity'),
+    dataset: { onBadRow: 'fail', encoding: s.encoding ?? 'utf8' },
+    // The steps decide how many requests go out: the rows are cycled for as long as they need.
+    plan: { repeat: 1, requests: Number.POSITIVE_INFINITY },
+    phases: [],
+    slos: (s.slos ?? []).map((text) => parseSlo(text)),
+    limits: {
+      adaptive: false,
+      // Rate steps have no concurrency of their own: allow what the rate needs.
+      maxConcurrency: dimension === 'concurrency' ? Math.ceil(max) : OPEN_LOOP_CEILING,
+    },
+    retryPolicy: { ...DEFAULT_RETRY_POLICY, retries: s.retries ?? CAPACITY_DEFAULTS.retries },
+    timeouts: resolveTimeouts(s.timeouts),
+    graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
+    ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
+    output: {
+      dir: s.out,
+      defaultPrefix: 'reports/capacity-',
+      mode: options.overwrite ? 'overwrite' : 'new',
+      retryErrors: false,
+      recordHostname: s.recordHostname ?? false,
+    },
+    targets: {
+      ...(config ? { config } : {}),
+      flags: checkTargetFlags(options, style),
+      env: options.env ?? process.env,
+      ...(options.mock ? { mock: options.mock } : {}),
+    },
+    commandLine: options.command ?? [],
+    given: { command: 'capacity', ...s, by: dimension, start, max, mock: Boolean(options.mock) },
+    search: {
+      dimension,
+      start,
+      max,
+      thresholds,
+      stepBounds: {
+        durationMs: s.stepDuration ?? CAPACITY_DEFAULTS.stepDurationMs,
+        requests: s.stepRequests ?? CAPACITY_DEFAULTS.stepRequests,
+      },
+      stepCooldownMs: s.stepCooldown ?? 0,
+      // Evenly spaced arrivals by default: a step should offer exactly its load. Poisson bursts
+      // over a short step would read as saturation or trip a sliding-window limit early.
+      arrival: s.arrival ? arrivalSpec(s) : { kind: 'constant' },
+    },
+  };
+}

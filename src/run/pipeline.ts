@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import type { BadRow } from '../dataset/types.js';
+import type { ExitCodeValue } from '../exit-codes.js';
+import { planFingerprint } from '../plan/fingerprint.js';
+import { planJobs } from '../plan/jobs.js';
+import { readRows, scanDatasets } from '../plan/rows.js';
+import type { RunConfig } from '../plan/run-config.js';
+import type { Job, Target } from '../plan/types.js';
+import { writeReportJson } from '../report/json.js';
+import type { Report } from '../report/schema.js';
+import { prepareOutputDir } from '../results/output-dir.js';
+import { checkResumedPlan, writePlanFile } from '../results/plan-file.js';
+import type { PriorResults } from '../results/resume.js';
+import type { JobResult } from '../results/types.js';
+import { JobSource } from './job-source.js';
+import { buildRunReport } from './run-report.js';
+import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
+import { withTargets } from './with-targets.js';
+
+export type { ProgressSnapshot } from './session.js';
+
+/** Signals and clocks of one run: what is not configuration. */
+export interface RunIo {
+  /** Abort to stop dispatching (first Ctrl-C): in-flight jobs get the grace period, everything is written. */
+  stop?: AbortSignal;
+  /** Abort to cancel in-flight requests at once (second Ctrl-C); they are recorded as interrupted. */
+  abort?: AbortSignal;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface RunEvents {
+  /** After the datasets were validated and the output folder made ready, before the first request. */
+  onStart?(info: {
+    totalJobs: number;
+    rows: number;
+    badRows: BadRow[];
+    outDir: string;
+    resumed?: PriorResults;
+    snapshot: () => ProgressSnapshot;
+  }): void;
+  onResult?(result: JobResult): void;
+}
+
+export interface RunOutcome<R extends Report = Report> {
+  report: R;
+  exitCode: ExitCodeValue;
+  outDir: string;
+  resultsPath: string;
+  reportPath: string;
+  /** Why the run stopped early, when it did. */
+  aborted?: string;
+}
+
+/** What differs between `run` and `capacity`: how many jobs there are, and who decides the phases. */
+export interface RunShape<Extra extends object> {
+  /** Once the rows are counted: the plan's bound on requests (Infinity cycles the rows) and the jobs planned (0: unknown). */
+  size(rows: number, targets: readonly Target[]): { requests?: number; planned: number };
+  /** Runs phase after phase on the session until done or stopped; the records go into the report. */
+  drive(session: RunSession, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord[]>;
+  /** What this kind of run adds to the report (capacity: its answer). */
+  reportExtra?(session: RunSession, records: PhaseRecord[]): Extra;
+}
+
+async function* skipDone(jobs: AsyncIterable<Job>, done: Set<string>): AsyncGenerator<Job> {
+  for await (const job of jobs) if (!done.has(job.key)) yield job;
+}
+
+/**
+ * The run's tail, shared by `run` and `capacity`: targets → datasets validated → output folder
+ * ready and plan recorded → session → job source → phases → report → write → exit code.
+ * Everything that can be wrong with the input is found before the first request is sent.
+ */
+export async function runPipeline<Extra extends object>(
+  config: RunConfig,
+  shape: RunShape<Extra>,
+  io: RunIo = {},
+  events: RunEvents = {},
+): Promise<RunOutcome<Report & Extra>> {
+  return withTargets(config.targets, async (targets) => {
+    const scan = await scanDatasets(config.datasets, config.dataset);
+    const { requests, planned } = shape.size(scan.rows, targets);
+    const fingerprint = await planFingerprint(config, targets);
+    const outDir = await prepareOutputDir(config.output);
+    if (config.output.mode === 'resume') await checkResumedPlan(outDir, fingerprint);
+    else await writePlanFile(outDir, fingerprint);
+
+    const now = io.now ?? (() => performance.now());
+    const session = await RunSession.open({
+      targets,
+      maxConcurrency: config.limits.maxConcurrency,
+      outDir,
+      limits: {
+        adaptive: config.limits.adaptive,
+        ...(config.limits.rpm ? { rpm: config.limits.rpm } : {}),
+        ...(config.limits.tpm ? { tpm: config.limits.tpm } : {}),
+      },
+      retryPolicy: config.retryPolicy,
+      timeouts: config.timeouts,
+      slos: config.slos,
+      ...(config.maxErrorRate !== undefined ? { maxErrorRate: config.maxErrorRate } : {}),
+      graceMs: config.graceMs,
+      ...(config.output.mode === 'resume' ? { resume: { retryErrors: config.output.retryErrors } } : {}),
+      ...(io.stop ? { stop: io.stop } : {}),
+      ...(io.abort ? { abort: io.abort } : {}),
+      now,
+      random: io.random ?? Math.random,
+    });
+    const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
+    events.onStart?.({
+      totalJobs,
+      rows: scan.rows,
+      badRows: scan.badRows,
+      outDir,
+      ...(session.resumed ? { resumed: session.resumed } : {}),
+      snapshot: () => session.snapshot(totalJobs),
+    });
+    const planOptions = { repeat: config.plan.repeat, ...(requests !== undefined ? { requests } : {}) };
+    const source = new JobSource(
+      skipDone(
+        planJobs(() => readRows(config.datasets, config.dataset), targets, planOptions),
+        session.resumed?.done ?? new Set(),
+      ),
+    );
+    let records: PhaseRecord[] = [];
+    try {
+      records = await shape.drive(session, source, events.onResult);
+    } finally {
+      await session.close();
+    }
+    const report = {
+      ...buildRunReport({ config, targets, scan, session, records, outDir, now }),
+      ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
+    };
+    const reportPath = join(outDir, 'report.json');
+    await writeReportJson(reportPath, report);
+    const outcome: RunOutcome<Report & Extra> = {
+      report,
+      exitCode: session.exitCode,
+      outDir,
+      resultsPath: session.resultsPath,
+      reportPath,
+    };
+    if (session.abortedReason) outcome.aborted = session.abortedReason;
+    return outcome;
+  });
+}

@@ -1,0 +1,66 @@
+import type { BadRow } from '../dataset/types.js';
+import { windowMs } from '../metrics/throughput.js';
+import type { RunConfig } from '../plan/run-config.js';
+import type { Target } from '../plan/types.js';
+import { buildReport, currentEnvironment } from '../report/json.js';
+import { phaseReport, targetForReport } from '../report/parts.js';
+import type { Report } from '../report/schema.js';
+import { STEPBENCH_VERSION } from '../version.js';
+import type { PhaseRecord, RunSession } from './session.js';
+
+export interface RunReportInput {
+  config: RunConfig;
+  targets: readonly Target[];
+  scan: { rows: number; badRows: BadRow[] };
+  session: RunSession;
+  records: readonly PhaseRecord[];
+  outDir: string;
+  now: () => number;
+}
+
+/** The report of a finished session: the one place that decides what a run's report.json holds. */
+export function buildRunReport(input: RunReportInput): Report {
+  const { config, targets, session, records } = input;
+  const windowOf = (target: string) => {
+    const metrics = session.overall.target(target);
+    return metrics ? windowMs(metrics.window) : 0;
+  };
+  return buildReport({
+    collector: session.overall,
+    run: {
+      id: input.outDir,
+      startedAt: session.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      wallMs: input.now() - session.runStart,
+      command: config.commandLine,
+      stepbenchVersion: STEPBENCH_VERSION,
+      options: config.given,
+    },
+    targets: targets.map(targetForReport),
+    dataset: { files: config.datasets, rows: input.scan.rows, badRows: input.scan.badRows },
+    environment: currentEnvironment(config.output.recordHostname),
+    limits: {
+      adaptive: config.limits.adaptive,
+      maxConcurrency: config.limits.maxConcurrency,
+      finalConcurrency: session.limiter.limit,
+      rpm: config.limits.rpm ?? null,
+      tpm: config.limits.tpm ?? null,
+      tier: config.limits.tier ?? null,
+      retries: config.retryPolicy.retries,
+      timeoutsMs: config.timeouts,
+    },
+    timeline: session.timeline.toJSON(),
+    phases: records.map((r) => phaseReport(r, targets)),
+    health: session.health.summary(),
+    goodput: Object.fromEntries(
+      [...session.goodput].map(([name, tracker]) => [name, tracker.summary(windowOf(name))]),
+    ),
+    ...(config.slos.length > 0 ? { slos: config.slos.map((s) => s.text) } : {}),
+    ...(session.resumed ? { resumed: { kept: session.resumed.kept, rerun: session.resumed.dropped } } : {}),
+    ...(session.abortedReason
+      ? { aborted: { reason: session.abortedReason } }
+      : session.interrupted
+        ? { aborted: { reason: 'interrupted by the user before every job was sent' } }
+        : {}),
+  });
+}
