@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_CLASSES } from '../../src/client/types.js';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { DEFAULT_PRICES } from '../../src/plan/prices.js';
+import { OUTCOME_CLASSES } from '../../src/results/outcomes.js';
 import { makeResult } from './job-result-factory.js';
 
 const FLASH = 'step-3.5-flash';
