@@ -186,6 +186,19 @@ describe('MetricsCollector', () => {
     expect(c.live().done).toBe(102);
   });
 
+  // Changed when errors were defined once: live errors used to be every non-success, so 429s,
+  // content filters and interruptions counted; now they follow isError like every other count.
+  it('counts live errors as the outcome table does', () => {
+    const c = new MetricsCollector();
+    for (const outcome of ['rate_limited', 'content_filter', 'interrupted', 'ok'] as const) {
+      c.add(makeResult({ outcome, status: outcome === 'rate_limited' ? 429 : 200 }));
+    }
+    expect(c.live().errors).toBe(0);
+    c.add(makeResult({ outcome: 'http_5xx', status: 503 }));
+    c.add(makeResult({ outcome: 'timeout_idle' }));
+    expect(c.live().errors).toBe(2);
+  });
+
   it('merging two collectors equals one collector fed both sets', () => {
     const a = new MetricsCollector([{ name: FLASH, price: DEFAULT_PRICES[FLASH] }]);
     const b = new MetricsCollector([{ name: FLASH, price: DEFAULT_PRICES[FLASH] }]);
