@@ -26,11 +26,3 @@ export class DatasetError extends UserError {
     this.reason = reason;
   }
 }
-
-/** The run cannot go on (401 bad key, 402 no balance, …): every later request would fail too. */
-export class RunAbortedError extends UserError {
-  constructor(message: string) {
-    super(message, ExitCode.aborted);
-    this.name = 'RunAbortedError';
-  }
-}

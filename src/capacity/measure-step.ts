@@ -1,6 +1,6 @@
 import type { Slo } from '../eval/slo.js';
-import { isSuccess } from '../metrics/outcomes.js';
 import type { Target } from '../plan/types.js';
+import { isError, OUTCOME_CLASSES } from '../results/outcomes.js';
 import type { PhaseRecord } from '../run/session.js';
 import type { StepMeasurement } from './types.js';
 
@@ -23,11 +23,8 @@ export function measureStep(record: PhaseRecord, target: Target, load: number, s
   const durationMs = Math.max(1, window);
   const requests = summary?.requests ?? 0;
   const rateLimited = summary?.outcomes.rate_limited ?? 0;
-  const successes = summary
-    ? Object.entries(summary.outcomes).reduce((n, [k, v]) => n + (isSuccess(k as never) ? v : 0), 0)
-    : 0;
-  const contentFiltered = summary?.outcomes.content_filter ?? 0;
-  const errors = Math.max(0, requests - successes - rateLimited - contentFiltered);
+  const outcomes = summary?.outcomes;
+  const errors = outcomes ? OUTCOME_CLASSES.reduce((n, o) => n + (isError(o) ? outcomes[o] : 0), 0) : 0;
   const completed = summary?.completed ?? 0;
   const perSec = (n: number) => (n / durationMs) * 1000;
   const goodput = record.goodput.get(target.name)?.summary(durationMs);

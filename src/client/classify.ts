@@ -1,4 +1,4 @@
-import type { AttemptResult, OutcomeClass } from './types.js';
+import type { OutcomeClass } from './types.js';
 
 /** Outcome of an HTTP error status (≥ 400). */
 export function classifyStatus(status: number): OutcomeClass {
@@ -87,33 +87,4 @@ export function keptHeaders(
     kept[lower] = Array.isArray(value) ? value.join(', ') : value;
   }
   return kept;
-}
-
-export type RunFatality = { fatal: true; message: string } | { fatal: false };
-
-/**
- * Whether this attempt proves every later request would fail the same way, so the run should
- * stop at once (exit code 3) instead of burning through the dataset: a rejected key or an
- * exhausted balance.
- */
-export function isFatalForRun(result: Pick<AttemptResult, 'status' | 'error'>): RunFatality {
-  const said = result.error?.message ? ` Server said: "${result.error.message}".` : '';
-  if (result.status === 401) {
-    return {
-      fatal: true,
-      message:
-        'the API key was rejected (401 invalid_api_key). StepFun keys are region-bound: a key from ' +
-        'platform.stepfun.com works only with https://api.stepfun.com/v1, one from platform.stepfun.ai ' +
-        `only with https://api.stepfun.ai/v1. Check STEP_API_KEY (or --api-key-env).${said}`,
-    };
-  }
-  if (result.status === 402) {
-    return {
-      fatal: true,
-      message:
-        'the account balance is exhausted (402 quota_exceeded): every further request would fail. ' +
-        `Top up the account on the StepFun platform (or use another key) and run again.${said}`,
-    };
-  }
-  return { fatal: false };
 }

@@ -14,7 +14,7 @@ import { estimateUsage } from './usage.js';
 import { errorFromBody } from './wire-error.js';
 
 // The client's public surface, in one import for the run loop.
-export { classifyStatus, isFatalForRun, type RunFatality, type TimeoutAbortReason } from './classify.js';
+export { classifyStatus, type TimeoutAbortReason } from './classify.js';
 export type { Timeouts } from './deadlines.js';
 export { redactSecrets } from './redact.js';
 export { buildRequestBody } from './request.js';

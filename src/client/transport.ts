@@ -68,12 +68,4 @@ export class Transport {
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.close()));
   }
-
-  /** Closes every pool at once, failing in-flight requests (second Ctrl-C). */
-  async destroy(): Promise<void> {
-    this.closed = true;
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.destroy()));
-  }
 }

@@ -1,42 +1,7 @@
-/**
- * Final outcome classes of a job (DESIGN §3). `ok` and `assertion_failed` are successes on the
- * wire; the rest are failures, each counted by name in the report.
- */
-export const OUTCOME_CLASSES = [
-  'ok',
-  'assertion_failed',
-  'rate_limited',
-  'http_4xx',
-  'http_5xx',
-  'timeout_connect',
-  'timeout_first_token',
-  'timeout_idle',
-  'timeout_total',
-  'network',
-  'truncated',
-  'content_filter',
-  'length',
-  'stream_error',
-  'interrupted',
-] as const;
+import type { OutcomeClass } from '../results/outcomes.js';
 
-export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
-
-/**
- * Outcomes where the model answered (possibly cut by max_tokens or a content filter, or failing
- * an assertion); every other outcome is the wire failing. One definition for the timeline's
- * completed/errors split, `--retry-errors` and the run's error count.
- */
-const ANSWERED_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
-  'ok',
-  'assertion_failed',
-  'length',
-  'content_filter',
-]);
-
-export function isAnswered(outcome: OutcomeClass): boolean {
-  return ANSWERED_OUTCOMES.has(outcome);
-}
+// The client produces outcomes; what each class means downstream is the results stage's table.
+export type { OutcomeClass } from '../results/outcomes.js';
 
 export type TokenSource = 'server' | 'estimated';
 

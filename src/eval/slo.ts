@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import { isSuccess } from '../metrics/outcomes.js';
 import { parseDuration } from '../plan/duration.js';
+import { isSuccess } from '../results/outcomes.js';
 import type { JobResult } from '../results/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { OutcomeClass } from '../client/types.js';
+import { limiterSignal, type OutcomeClass } from '../results/outcomes.js';
 import { AdaptiveConcurrency, type LimitEvent } from './adaptive-concurrency.js';
 import { RateBudget } from './token-bucket.js';
 
@@ -46,34 +46,6 @@ interface Waiter {
   reject: (reason: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
-}
-
-type Feedback = 'success' | 'rate-limited' | 'trouble' | 'neutral';
-
-/** How an attempt's outcome steers the adaptive limit. */
-function feedbackOf(outcome: OutcomeClass): Feedback {
-  switch (outcome) {
-    case 'ok':
-    case 'assertion_failed':
-    case 'length':
-    case 'content_filter':
-      return 'success';
-    case 'rate_limited':
-      return 'rate-limited';
-    case 'http_5xx':
-    case 'timeout_connect':
-    case 'timeout_first_token':
-    case 'timeout_idle':
-    case 'timeout_total':
-    case 'network':
-    case 'stream_error':
-    case 'truncated':
-      return 'trouble';
-    // A 4xx is the request's fault and an interruption is ours: neither says anything about capacity.
-    case 'http_4xx':
-    case 'interrupted':
-      return 'neutral';
-  }
 }
 
 const realTimer = (fn: () => void, ms: number) => {
@@ -188,12 +160,12 @@ export class Limiter {
     if (this.tpm && feedback.actualTokens !== undefined && Number.isFinite(feedback.actualTokens)) {
       this.tpm.adjust(feedback.actualTokens - estimated);
     }
-    const kind = feedbackOf(feedback.outcome);
-    if (kind === 'rate-limited') {
+    const kind = limiterSignal(feedback.outcome);
+    if (kind === 'back_off') {
       this.onRateLimited(feedback.retryAfterMs, grantedAt);
-    } else if (kind === 'trouble') {
+    } else if (kind === 'pause_growth') {
       this.adaptive?.onTrouble(feedback.status === undefined ? feedback.outcome : `HTTP ${feedback.status}`);
-    } else if (kind === 'success') {
+    } else if (kind === 'grow') {
       this.adaptive?.onSuccess();
     }
     this.pump();

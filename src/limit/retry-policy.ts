@@ -1,4 +1,4 @@
-import type { AttemptResult, OutcomeClass } from '../client/types.js';
+import { OUTCOMES, type OutcomeClass } from '../results/outcomes.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
@@ -26,26 +26,27 @@ export type RetryDecision =
   | { retry: false; reason: string }
   | { retry: true; delayMs: number; cause: 'retry-after' | 'backoff' };
 
+/** What the retry decision reads from an attempt: plain data, so it needs nothing of the client. */
+export interface RetryInput {
+  outcome: OutcomeClass;
+  status?: number;
+  /** Response headers kept by the client (retry-after, x-ratelimit-*), lower-cased. */
+  headers?: Record<string, string>;
+}
+
 // Transient server failures. 501 (not implemented) and 505 (HTTP version) will answer the same
 // way forever, so they are not here.
 const RETRYABLE_5XX = new Set([500, 502, 503, 504]);
 
-// Failures that a later attempt can plausibly avoid. Everything else is an answer (ok, length,
-// content_filter), the request's own fault (4xx), or the user's decision (interrupted).
-const RETRYABLE_OUTCOMES = new Set<OutcomeClass>([
-  'rate_limited',
-  'network',
-  'timeout_connect',
-  'timeout_first_token',
-  'timeout_idle',
-  'timeout_total',
-  'stream_error',
-  'truncated',
-]);
-
-export function isRetryable(a: Pick<AttemptResult, 'outcome' | 'status'>): boolean {
-  if (a.outcome === 'http_5xx') return a.status !== undefined && RETRYABLE_5XX.has(a.status);
-  return RETRYABLE_OUTCOMES.has(a.outcome);
+/**
+ * Whether a later attempt can plausibly avoid this failure, as the outcome table says. Answers
+ * (ok, length, content_filter), the request's own fault (4xx: 400/401/402/403/404, and 451 as
+ * content_filter) and the user's decision (interrupted) never are; a 5xx only when transient.
+ */
+export function isRetryable(a: Pick<RetryInput, 'outcome' | 'status'>): boolean {
+  const retryable = OUTCOMES[a.outcome].retryable;
+  if (retryable === 'by_status') return a.status !== undefined && RETRYABLE_5XX.has(a.status);
+  return retryable;
 }
 
 /** Full-jitter ceiling for the attempt that just failed: baseMs, 2·baseMs, 4·baseMs … ≤ capMs. */
@@ -63,7 +64,7 @@ export function backoffCeilingMs(attemptsMade: number, policy: RetryPolicy): num
  * over the whole interval instead of bunching them at its end.
  */
 export function decideRetry(
-  a: Pick<AttemptResult, 'outcome' | 'status' | 'headers'>,
+  a: RetryInput,
   attemptsMade: number,
   policy: RetryPolicy,
   random: () => number,

@@ -1,15 +1,16 @@
 import type * as hdr from 'hdr-histogram-js';
 import type { Price } from '../plan/types.js';
+import { isError } from '../results/outcomes.js';
 import type { JobResult } from '../results/types.js';
 import { msToMicros, newHistogram } from './histograms.js';
-import { gotResponse, isSuccess } from './outcomes.js';
+import { gotResponse } from './outcomes.js';
 import { TargetMetrics } from './target-metrics.js';
 
 /** What a progress line needs, over all targets. */
 export interface LiveStats {
   /** Results seen. */
   done: number;
-  /** Results whose outcome is not a success (ok, assertion_failed, length). */
+  /** Results that count as errors (isError: not answers, 429s or interruptions). */
   errors: number;
   /** TTFT percentiles over all targets so far, ms; null before the first response. */
   ttftP50Ms: number | null;
@@ -37,7 +38,7 @@ export class MetricsCollector {
   add(result: JobResult): void {
     this.targetFor(result.target).add(result);
     this.done++;
-    if (!isSuccess(result.outcome)) this.errors++;
+    if (isError(result.outcome)) this.errors++;
     const ttft = result.durations.ttft;
     if (ttft !== undefined && Number.isFinite(ttft) && gotResponse(result)) {
       this.pooledTtft.recordValue(msToMicros(ttft));

@@ -1,4 +1,4 @@
-import { OUTCOME_CLASSES, type OutcomeClass } from '../client/types.js';
+import { OUTCOME_CLASSES, OUTCOMES, type OutcomeClass } from '../results/outcomes.js';
 import type { JobResult } from '../results/types.js';
 
 export type OutcomeCounts = Record<OutcomeClass, number>;
@@ -11,37 +11,15 @@ export function emptyOutcomeCounts(): OutcomeCounts {
 }
 
 /**
- * Outcomes whose response body arrived and ended on its own. Timeouts, network failures,
- * interruptions and mid-stream error events are excluded even when headers said 200: their
- * e2e is the moment we gave up, not a service time, and would pollute the latency picture.
- */
-const RESPONSE_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
-  'ok',
-  'assertion_failed',
-  'length',
-  'content_filter',
-  'truncated',
-]);
-
-/** Outcomes where the user got an answer: the wire worked (a failed assertion is an eval verdict). */
-export const SUCCESS_OUTCOMES: ReadonlySet<OutcomeClass> = new Set<OutcomeClass>([
-  'ok',
-  'assertion_failed',
-  'length',
-]);
-
-/**
- * Whether `result` got a response from the server (HTTP 2xx and an outcome in
- * RESPONSE_OUTCOMES). Only such results feed ttfb/ttft/ttfa/itl/tpot/e2e and the token
- * metrics, and count as `completed` for throughput. A `content_filter` answered with HTTP 451
- * is an error response, not a response, and is excluded by its status.
+ * Whether `result` got a response from the server: an outcome whose body arrived and ended on its
+ * own (the table's `response` column) and HTTP 2xx. Only such results feed
+ * ttfb/ttft/ttfa/itl/tpot/e2e and the token metrics, and count as `completed` for throughput.
+ * Timeouts, network failures, interruptions and mid-stream error events are excluded even when
+ * headers said 200: their e2e is the moment we gave up, not a service time. A `content_filter`
+ * answered with HTTP 451 is an error response, not a response, and is excluded by its status.
  */
 export function gotResponse(result: Pick<JobResult, 'outcome' | 'status'>): boolean {
-  if (!RESPONSE_OUTCOMES.has(result.outcome)) return false;
+  if (!OUTCOMES[result.outcome].response) return false;
   // Producers always set status for these outcomes; tolerate its absence rather than drop data.
   return result.status === undefined || (result.status >= 200 && result.status < 300);
-}
-
-export function isSuccess(outcome: OutcomeClass): boolean {
-  return SUCCESS_OUTCOMES.has(outcome);
 }

@@ -1,8 +1,9 @@
 import type { Price } from '../plan/types.js';
+import { isSuccess } from '../results/outcomes.js';
 import type { JobResult } from '../results/types.js';
 import { type CostSummary, summarizeCost } from './cost.js';
 import { DURATION_METRICS, type DurationMetric, HistogramSet, type Percentiles } from './histograms.js';
-import { emptyOutcomeCounts, gotResponse, isSuccess, type OutcomeCounts } from './outcomes.js';
+import { emptyOutcomeCounts, gotResponse, type OutcomeCounts } from './outcomes.js';
 import {
   type MeasurementWindow,
   maxDefined,

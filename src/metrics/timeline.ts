@@ -1,4 +1,4 @@
-import { isAnswered, type OutcomeClass } from '../client/types.js';
+import { isAnswered, type OutcomeClass } from '../results/outcomes.js';
 
 /**
  * What happened in each second of a run, for the report's timeline chart (throughput, in-flight,

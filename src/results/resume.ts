@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import { isAnswered } from '../client/types.js';
+import { isAnswered } from './outcomes.js';
 import { readResults } from './reader.js';
 import type { JobResult } from './types.js';
 import { ResultsWriter } from './writer.js';
 
-/** Final outcomes that `--retry-errors` sends again: the wire failed, not the model. */
-export function endedInError(result: Pick<JobResult, 'outcome'>): boolean {
+/**
+ * Whether `--retry-errors` sends the job again: it got no answer. Wider than the error count
+ * (isError): a final 429 or an interruption is no error, but its job still has no reply.
+ */
+export function needsRerun(result: Pick<JobResult, 'outcome'>): boolean {
   return !isAnswered(result.outcome);
 }
 
@@ -39,7 +42,7 @@ export async function preparePriorResults(
   for await (const result of readResults(path, (line) => {
     prior.tornLine = line;
   })) {
-    if (prior.done.has(result.key) || (options.retryErrors && endedInError(result))) {
+    if (prior.done.has(result.key) || (options.retryErrors && needsRerun(result))) {
       needsRewrite = true;
       if (!prior.done.has(result.key)) prior.dropped++;
       continue;

@@ -1,5 +1,6 @@
-import type { AttemptError, OutcomeClass, ToolCall, Usage } from '../client/types.js';
+import type { AttemptError, ToolCall, Usage } from '../client/types.js';
 import type { RowSource } from '../dataset/types.js';
+import type { OutcomeClass } from './outcomes.js';
 
 /** Schema version of one `results.jsonl` line. */
 export const RESULT_VERSION = 1;

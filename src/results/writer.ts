@@ -11,7 +11,6 @@ import type { JobResult } from './types.js';
 export class ResultsWriter {
   private readonly stream: WriteStream;
   private failure: Error | undefined;
-  count = 0;
 
   private constructor(stream: WriteStream) {
     this.stream = stream;
@@ -28,7 +27,6 @@ export class ResultsWriter {
   write(result: JobResult): void {
     if (this.failure) throw this.failure;
     this.stream.write(`${JSON.stringify(result)}\n`);
-    this.count++;
   }
 
   /** Flushes and closes; rejects if any write failed (disk full, permissions). */

@@ -1,11 +1,10 @@
-import type { OutcomeClass } from '../client/types.js';
-import { endedInError } from '../results/resume.js';
+import { isError, type OutcomeClass } from '../results/outcomes.js';
 
 /**
  * `--max-error-rate`: stops a run that is failing for reasons other than throttling, before it
- * burns the quota on a broken endpoint. 429s are left out — the limiter handles those, and a
- * capacity run expects them. The rate is only judged after `minJobs` finished jobs, so two
- * early failures cannot end a run of thousands.
+ * burns the quota on a broken endpoint. It counts errors as everywhere else (isError), which
+ * leaves 429s out — the limiter handles those, and a capacity run expects them. The rate is only
+ * judged after `minJobs` finished jobs, so two early failures cannot end a run of thousands.
  */
 export class ErrorBudget {
   private finished = 0;
@@ -19,7 +18,7 @@ export class ErrorBudget {
   /** Records a finished job; returns a message when the budget is spent. */
   record(outcome: OutcomeClass): string | undefined {
     this.finished++;
-    if (endedInError({ outcome }) && outcome !== 'rate_limited' && outcome !== 'interrupted') this.errors++;
+    if (isError(outcome)) this.errors++;
     if (this.finished < this.minJobs) return undefined;
     const rate = this.errors / this.finished;
     if (rate <= this.maxRate) return undefined;

@@ -26,7 +26,7 @@ export interface JobContext {
   /** Aborted to cancel requests on the wire (second Ctrl-C, fatal error, grace period over). */
   abortInFlight: AbortSignal;
   /** Live counts for progress displays. */
-  counters: { rateLimited: number; retries: number };
+  counters: { rateLimited: number };
 }
 
 export interface FinishedJob {
@@ -90,7 +90,6 @@ export async function runJob(
     const willRetry = decision.retry && !ctx.stop.aborted;
     timeline.attemptEnded(now(), attempt.outcome, willRetry, attempt.usage.completionTokens);
     if (attempt.outcome === 'rate_limited') ctx.counters.rateLimited++;
-    if (willRetry) ctx.counters.retries++;
     attempts.push(attemptRecord(attempt, n, ctx.runStart, waitMs));
     last = attempt;
     if (!decision.retry || !willRetry) return finish(attempt);

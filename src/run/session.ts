@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import { isFatalForRun, type Timeouts } from '../client/send.js';
+import type { Timeouts } from '../client/send.js';
 import { Transport } from '../client/transport.js';
 import { GoodputTracker, type Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -12,7 +12,9 @@ import { Timeline } from '../metrics/timeline.js';
 import type { Phase } from '../plan/phases.js';
 import type { Job, Target } from '../plan/types.js';
 import type { PhaseRecordInput } from '../report/parts.js';
-import { endedInError, type PriorResults, preparePriorResults } from '../results/resume.js';
+import { isFatalForRun } from '../results/fatal.js';
+import { isError } from '../results/outcomes.js';
+import { type PriorResults, preparePriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { ResultsWriter } from '../results/writer.js';
 import { runClosedLoop } from '../schedule/closed-loop.js';
@@ -52,6 +54,7 @@ export interface ProgressSnapshot {
   inFlight: number;
   /** The concurrency limit in force (adaptive or pinned). */
   limit: number;
+  /** Finished jobs that count as errors (isError): final 429s and interruptions do not. */
   errors: number;
   /** 429 answers so far, retried or not. */
   rateLimited: number;
@@ -85,7 +88,7 @@ export class RunSession {
 
   private readonly stopController = new AbortController();
   private readonly abortController = new AbortController();
-  private readonly counters = { rateLimited: 0, retries: 0 };
+  private readonly counters = { rateLimited: 0 };
   private readonly budget: ErrorBudget | undefined;
   private readonly context: JobContext;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -244,7 +247,7 @@ export class RunSession {
       goodput.get(result.target)?.add(result);
       if (!phase.warmup) this.addToStatistics(result);
       this.done++;
-      if (endedInError(result)) this.errors++;
+      if (isError(result.outcome)) this.errors++;
       onResult?.(result);
       const fatal = isFatalForRun(finished.final);
       if (fatal.fatal) this.abortRun(fatal.message);

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyAbort,
-  classifyStatus,
-  classifyThrown,
-  isFatalForRun,
-  keptHeaders,
-} from '../../src/client/classify.js';
+import { classifyAbort, classifyStatus, classifyThrown, keptHeaders } from '../../src/client/classify.js';
 
 describe('classifyStatus', () => {
   it('maps statuses to outcome classes', () => {
@@ -79,27 +73,5 @@ describe('keptHeaders', () => {
       'x-ratelimit-remaining-requests': '59, 58',
     });
     expect(keptHeaders({ 'content-type': 'text/plain' })).toBeUndefined();
-  });
-});
-
-describe('isFatalForRun', () => {
-  it('stops the run on 401 with the region hint, and on 402', () => {
-    const auth = isFatalForRun({ status: 401, error: { message: 'HTTP 401: Incorrect API key provided' } });
-    expect(auth.fatal).toBe(true);
-    if (auth.fatal) {
-      expect(auth.message).toContain('401 invalid_api_key');
-      expect(auth.message).toContain('https://api.stepfun.ai/v1');
-      expect(auth.message).toContain('STEP_API_KEY');
-      expect(auth.message).toContain('Incorrect API key provided');
-    }
-    const balance = isFatalForRun({ status: 402 });
-    expect(balance.fatal).toBe(true);
-    if (balance.fatal) expect(balance.message).toContain('balance');
-  });
-
-  it('lets everything else go on', () => {
-    for (const status of [undefined, 200, 400, 403, 429, 451, 500]) {
-      expect(isFatalForRun({ status })).toEqual({ fatal: false });
-    }
   });
 });

@@ -26,8 +26,9 @@ const messages = [{ role: 'user' as const, content: 'hi' }];
 let server: LoopbackServer | undefined;
 let transport: Transport | undefined;
 afterEach(async () => {
-  await transport?.destroy();
+  // Server first: dropping its sockets fails anything still in flight, so close() cannot wait on it.
   await server?.close();
+  await transport?.close();
 });
 
 async function withServer(handler: (res: ServerResponse) => Promise<void>) {

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isFatalForRun, sendCompletion } from '../../src/client/send.js';
+import { sendCompletion } from '../../src/client/send.js';
 import { Transport } from '../../src/client/transport.js';
 import type { ChatMessage } from '../../src/dataset/types.js';
 import type { Target } from '../../src/plan/types.js';
+import { isFatalForRun } from '../../src/results/fatal.js';
 import { type LoopbackServer, startLoopbackServer, tick, writeInPieces } from './loopback-server.js';
 import {
   RECORDING_COMPLETION_TOKENS,

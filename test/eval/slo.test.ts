@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { OutcomeClass } from '../../src/client/types.js';
 import { UserError } from '../../src/errors.js';
 import { GoodputTracker, meetsSlo, parseSlo } from '../../src/eval/slo.js';
 import { ExitCode } from '../../src/exit-codes.js';
+import type { OutcomeClass } from '../../src/results/outcomes.js';
 import { makeResult } from '../metrics/job-result-factory.js';
 
 function parseError(text: string): UserError {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_CLASSES, type OutcomeClass } from '../../src/client/types.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, isRetryable } from '../../src/limit/retry-policy.js';
+import { OUTCOME_CLASSES, type OutcomeClass } from '../../src/results/outcomes.js';
 
 const NOW = Date.UTC(2026, 5, 1);
 const policy = DEFAULT_RETRY_POLICY;

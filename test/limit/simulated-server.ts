@@ -1,6 +1,6 @@
-import type { OutcomeClass } from '../../src/client/types.js';
 import { Limiter, type LimiterOptions } from '../../src/limit/limiter.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../../src/limit/retry-policy.js';
+import type { OutcomeClass } from '../../src/results/outcomes.js';
 import { type FakeClock, seededRandom } from './fake-clock.js';
 
 /**

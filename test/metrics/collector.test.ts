@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_CLASSES } from '../../src/client/types.js';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { DEFAULT_PRICES } from '../../src/plan/prices.js';
+import { OUTCOME_CLASSES } from '../../src/results/outcomes.js';
 import { makeResult } from './job-result-factory.js';
 
 const FLASH = 'step-3.5-flash';
@@ -184,6 +184,19 @@ describe('MetricsCollector', () => {
     expect(c.live()).toBe(first); // cached between results
     c.add(makeResult({ ttft: 1 }));
     expect(c.live().done).toBe(102);
+  });
+
+  // Changed when errors were defined once: live errors used to be every non-success, so 429s,
+  // content filters and interruptions counted; now they follow isError like every other count.
+  it('counts live errors as the outcome table does', () => {
+    const c = new MetricsCollector();
+    for (const outcome of ['rate_limited', 'content_filter', 'interrupted', 'ok'] as const) {
+      c.add(makeResult({ outcome, status: outcome === 'rate_limited' ? 429 : 200 }));
+    }
+    expect(c.live().errors).toBe(0);
+    c.add(makeResult({ outcome: 'http_5xx', status: 503 }));
+    c.add(makeResult({ outcome: 'timeout_idle' }));
+    expect(c.live().errors).toBe(2);
   });
 
   it('merging two collectors equals one collector fed both sets', () => {

@@ -1,4 +1,5 @@
-import type { OutcomeClass, Usage } from '../../src/client/types.js';
+import type { Usage } from '../../src/client/types.js';
+import type { OutcomeClass } from '../../src/results/outcomes.js';
 import type { JobResult } from '../../src/results/types.js';
 
 /** The few knobs a metrics test cares about; everything else gets a plausible default. */

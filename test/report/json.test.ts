@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OUTCOME_CLASSES } from '../../src/client/types.js';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { DURATION_METRICS, HistogramSet } from '../../src/metrics/histograms.js';
 import { buildReport, writeReportJson } from '../../src/report/json.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
+import { OUTCOME_CLASSES } from '../../src/results/outcomes.js';
 import { makeResult } from '../metrics/job-result-factory.js';
 import { sampleReportInput } from './report-fixture.js';
 

@@ -16,4 +16,12 @@ describe('ErrorBudget', () => {
     for (let i = 0; i < 2; i++) expect(budget.record('timeout_total')).toBeUndefined();
     expect(budget.record('network')).toMatch(/3 of 53 jobs.*above --max-error-rate 5\.0%/);
   });
+
+  it('counts errors as the outcome table does: not interruptions or content filters', () => {
+    const budget = new ErrorBudget(0, 10);
+    for (let i = 0; i < 20; i++) {
+      expect(budget.record(i % 2 ? 'interrupted' : 'content_filter')).toBeUndefined();
+    }
+    expect(budget.record('http_4xx')).toMatch(/1 of 21 jobs/);
+  });
 });
