@@ -10,6 +10,7 @@ import { planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
 import type { TargetFlags } from '../plan/targets.js';
 import type { Target } from '../plan/types.js';
+import { redactArgv, targetSecrets } from '../redact.js';
 import { buildReport, currentEnvironment, writeReportJson } from '../report/json.js';
 import { phaseReport, targetForReport } from '../report/parts.js';
 import type { Report } from '../report/schema.js';
@@ -221,7 +222,8 @@ async function measure(targets: Target[], ctx: MeasureContext): Promise<Capacity
       startedAt: session.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       wallMs: performance.now() - session.runStart,
-      command: options.command ?? [],
+      // Again with every target's secrets: config-file keys and headers the CLI did not know of.
+      command: redactArgv(options.command ?? [], targets.flatMap(targetSecrets)),
       stepbenchVersion: STEPBENCH_VERSION,
       options: {
         command: 'capacity',

@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { ChatMessage } from '../dataset/types.js';
 import type { Target } from '../plan/types.js';
+import { redactText, targetSecrets } from '../redact.js';
 import { classifyAbort, classifyStatus, classifyThrown, keptHeaders } from './classify.js';
 import { decodeCompletionJson } from './completion-json.js';
 import { AttemptDeadlines, type Timeouts } from './deadlines.js';
-import { redactSecrets, targetSecrets } from './redact.js';
 import type { DecodedReply } from './reply.js';
 import { buildRequestBody, prepareTarget } from './request.js';
 import { StreamDecoder } from './stream-decoder.js';
@@ -16,7 +16,6 @@ import { errorFromBody } from './wire-error.js';
 // The client's public surface, in one import for the run loop.
 export { classifyStatus, isFatalForRun, type RunFatality, type TimeoutAbortReason } from './classify.js';
 export type { Timeouts } from './deadlines.js';
-export { redactSecrets } from './redact.js';
 export { buildRequestBody } from './request.js';
 
 export interface SendOptions {
@@ -272,8 +271,8 @@ function finalize(
     usage: partial.usage ?? estimateUsage(messages, text, reasoning, toolCalls),
   };
   if (result.error) {
-    const error: AttemptError = { message: redactSecrets(result.error.message, secrets) };
-    if (result.error.type !== undefined) error.type = redactSecrets(result.error.type, secrets);
+    const error: AttemptError = { message: redactText(result.error.message, secrets) };
+    if (result.error.type !== undefined) error.type = redactText(result.error.type, secrets);
     result.error = error;
   }
   return result;

@@ -9,6 +9,7 @@ import { windowMs } from '../metrics/throughput.js';
 import { countJobs, planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
 import type { Job, Target } from '../plan/types.js';
+import { redactArgv, targetSecrets } from '../redact.js';
 import { buildReport, currentEnvironment, writeReportJson } from '../report/json.js';
 import { phaseReport, targetForReport } from '../report/parts.js';
 import type { Report } from '../report/schema.js';
@@ -179,7 +180,8 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
       startedAt: session.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       wallMs: now() - session.runStart,
-      command: options.command ?? [],
+      // Again with every target's secrets: config-file keys and headers the CLI did not know of.
+      command: redactArgv(options.command ?? [], options.targets.flatMap(targetSecrets)),
       stepbenchVersion: STEPBENCH_VERSION,
       options: options.options ?? {},
     },
