@@ -71,7 +71,7 @@ async function attempt(
   const payload = JSON.stringify(buildRequestBody(target, messages, rowParams));
   const finish = (
     partial: Partial<AttemptResult> & Pick<AttemptResult, 'outcome' | 'times'>,
-  ): AttemptResult => finalize(partial, messages, targetSecrets(target));
+  ): AttemptResult => finalize(partial, messages, () => targetSecrets(target));
 
   const sentAt = now();
   let response: Dispatcher.ResponseData;
@@ -257,7 +257,8 @@ function fromReply(
 function finalize(
   partial: Partial<AttemptResult> & Pick<AttemptResult, 'outcome' | 'times'>,
   messages: readonly ChatMessage[],
-  secrets: readonly string[],
+  // Collected only when there is an error to redact: most attempts succeed, and this is the hot path.
+  secrets: () => readonly string[],
 ): AttemptResult {
   const text = partial.text ?? '';
   const reasoning = partial.reasoning ?? '';
@@ -271,8 +272,9 @@ function finalize(
     usage: partial.usage ?? estimateUsage(messages, text, reasoning, toolCalls),
   };
   if (result.error) {
-    const error: AttemptError = { message: redactText(result.error.message, secrets) };
-    if (result.error.type !== undefined) error.type = redactText(result.error.type, secrets);
+    const known = secrets();
+    const error: AttemptError = { message: redactText(result.error.message, known) };
+    if (result.error.type !== undefined) error.type = redactText(result.error.type, known);
     result.error = error;
   }
   return result;
