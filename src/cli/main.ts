@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { DEFAULT_API_KEY_ENV } from '../plan/defaults.js';
+import { redactText } from '../redact.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { capacityCommand } from './capacity.js';
 import { mockCommand } from './mock.js';
@@ -31,15 +33,29 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
+/** The values of the key variables this command line uses: the default one and `--api-key-env`'s. */
+function apiKeys(argv: readonly string[]): (string | undefined)[] {
+  const names = [DEFAULT_API_KEY_ENV];
+  argv.forEach((arg, i) => {
+    if (arg === '--api-key-env') names.push(argv[i + 1] ?? '');
+    else if (arg.startsWith('--api-key-env=')) names.push(arg.slice('--api-key-env='.length));
+  });
+  return names.map((name) => process.env[name]);
+}
+
+// The console's last line of defence: a message that quotes a flag, a URL or a server's words
+// still loses the keys, URL credentials and bearer tokens before it is printed.
+const shown = (text: string): string => redactText(text, apiKeys(process.argv));
+
 main().catch((err: unknown) => {
   if (err instanceof UserError) {
-    process.stderr.write(`stepbench: ${err.message}\n`);
+    process.stderr.write(`stepbench: ${shown(err.message)}\n`);
     process.exitCode = err.exitCode;
     return;
   }
   // Not the user's fault: keep the stack, it is what a bug report needs.
   process.stderr.write(
-    `stepbench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    `stepbench: internal error: ${shown(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
   );
   process.exitCode = ExitCode.internal;
 });

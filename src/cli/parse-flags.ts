@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { redactHeaderArg } from '../redact.js';
 
 /** `--header 'X-Foo: bar'` (repeatable) → header map. */
 export function parseHeaders(values: readonly string[] | undefined): Record<string, string> | undefined {
@@ -6,7 +7,7 @@ export function parseHeaders(values: readonly string[] | undefined): Record<stri
   const headers: Record<string, string> = {};
   for (const v of values) {
     const at = v.indexOf(':');
-    if (at <= 0) throw new UserError(`--header "${v}" must look like "Name: value"`);
+    if (at <= 0) throw new UserError(`--header "${redactHeaderArg(v)}" must look like "Name: value"`);
     headers[v.slice(0, at).trim()] = v.slice(at + 1).trim();
   }
   return headers;

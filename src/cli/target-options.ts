@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
-import { redactText } from '../plan/redact.js';
+import { DEFAULT_API_KEY_ENV } from '../plan/defaults.js';
 import type { TargetFlags } from '../plan/targets.js';
+import { redactArgv } from '../redact.js';
 import { generationParams, parseHeaders } from './parse-flags.js';
 
 /** The flags that pick and shape targets, shared by every command that sends requests. */
@@ -67,7 +68,10 @@ export function targetFlagsFromArgs(argv: TargetArgs): TargetFlags & { config?: 
   };
 }
 
-/** The command line for the report, with the API key removed wherever it was pasted. */
+/**
+ * The command line for the report: secret header values and URL credentials removed, and the API
+ * key wherever it was pasted. The run redacts it again with every target's secrets (config file).
+ */
 export function redactedCommand(argv: TargetArgs): string[] {
-  return process.argv.slice(2).map((a) => redactText(a, [process.env[argv.apiKeyEnv ?? 'STEP_API_KEY']]));
+  return redactArgv(process.argv.slice(2), [process.env[argv.apiKeyEnv ?? DEFAULT_API_KEY_ENV]]);
 }

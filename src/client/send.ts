@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { ChatMessage } from '../dataset/types.js';
 import type { Target } from '../plan/types.js';
+import { redactText, targetSecrets } from '../redact.js';
 import { classifyAbort, classifyStatus, classifyThrown, keptHeaders } from './classify.js';
 import { decodeCompletionJson } from './completion-json.js';
 import { AttemptDeadlines, type Timeouts } from './deadlines.js';
-import { redactSecrets, targetSecrets } from './redact.js';
 import type { DecodedReply } from './reply.js';
 import { buildRequestBody, prepareTarget } from './request.js';
 import { StreamDecoder } from './stream-decoder.js';
@@ -16,7 +16,6 @@ import { errorFromBody } from './wire-error.js';
 // The client's public surface, in one import for the run loop.
 export { classifyStatus, type TimeoutAbortReason } from './classify.js';
 export type { Timeouts } from './deadlines.js';
-export { redactSecrets } from './redact.js';
 export { buildRequestBody } from './request.js';
 
 export interface SendOptions {
@@ -72,7 +71,7 @@ async function attempt(
   const payload = JSON.stringify(buildRequestBody(target, messages, rowParams));
   const finish = (
     partial: Partial<AttemptResult> & Pick<AttemptResult, 'outcome' | 'times'>,
-  ): AttemptResult => finalize(partial, messages, targetSecrets(target));
+  ): AttemptResult => finalize(partial, messages, () => targetSecrets(target));
 
   const sentAt = now();
   let response: Dispatcher.ResponseData;
@@ -258,7 +257,8 @@ function fromReply(
 function finalize(
   partial: Partial<AttemptResult> & Pick<AttemptResult, 'outcome' | 'times'>,
   messages: readonly ChatMessage[],
-  secrets: readonly string[],
+  // Collected only when there is an error to redact: most attempts succeed, and this is the hot path.
+  secrets: () => readonly string[],
 ): AttemptResult {
   const text = partial.text ?? '';
   const reasoning = partial.reasoning ?? '';
@@ -272,8 +272,9 @@ function finalize(
     usage: partial.usage ?? estimateUsage(messages, text, reasoning, toolCalls),
   };
   if (result.error) {
-    const error: AttemptError = { message: redactSecrets(result.error.message, secrets) };
-    if (result.error.type !== undefined) error.type = redactSecrets(result.error.type, secrets);
+    const known = secrets();
+    const error: AttemptError = { message: redactText(result.error.message, known) };
+    if (result.error.type !== undefined) error.type = redactText(result.error.type, known);
     result.error = error;
   }
   return result;

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { redactUrl } from '../redact.js';
 import type { ConfigFile, TargetSpec } from './config-file.js';
 import { DEFAULT_API_KEY_ENV, DEFAULT_MODEL, MOCK_API_KEY, STEPFUN_BASE_URL } from './defaults.js';
 import { priceFor } from './prices.js';
@@ -75,7 +76,7 @@ export function resolveTargets(options: ResolveTargetsOptions): Target[] {
     const apiKey = mockBaseUrl ? MOCK_API_KEY : env[apiKeyEnv];
     if (!apiKey) {
       throw new UserError(
-        `${apiKeyEnv} is not set, so there is no API key for target "${name}" (${baseUrl}). ` +
+        `${apiKeyEnv} is not set, so there is no API key for target "${name}" (${redactUrl(baseUrl)}). ` +
           `Export your key (StepFun: platform.stepfun.com → API keys), point --api-key-env at the variable that holds it, ` +
           'or try everything offline against the built-in mock with --mock.',
       );

@@ -1,22 +1,22 @@
 import type { GoodputTracker } from '../eval/slo.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import { describeLoad, type Phase } from '../plan/phases.js';
-import { redactHeaders } from '../plan/redact.js';
 import type { Target } from '../plan/types.js';
+import { redactHeaders, redactUrl, targetSecrets } from '../redact.js';
 import type { ScheduleResult } from '../schedule/types.js';
 import type { ReportTargetInput } from './json.js';
 import type { ReportPhase } from './schema.js';
 
-/** A target as the report shows it: no key, secret-looking headers redacted. */
+/** A target as the report shows it: no key, secret-looking headers and URL credentials redacted. */
 export function targetForReport(t: Target): ReportTargetInput {
   const out: ReportTargetInput = {
     name: t.name,
-    baseUrl: t.baseUrl,
+    baseUrl: redactUrl(t.baseUrl),
     model: t.model,
     apiKeyEnv: t.apiKeyEnv,
     stream: t.stream,
     params: t.params,
-    headers: redactHeaders(t.headers),
+    headers: redactHeaders(t.headers, targetSecrets(t)),
   };
   if (t.price) out.price = t.price;
   return out;

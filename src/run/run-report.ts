@@ -2,6 +2,7 @@ import type { BadRow } from '../dataset/types.js';
 import { windowMs } from '../metrics/throughput.js';
 import type { RunConfig } from '../plan/run-config.js';
 import type { Target } from '../plan/types.js';
+import { redactArgv, targetSecrets } from '../redact.js';
 import { buildReport, currentEnvironment } from '../report/json.js';
 import { phaseReport, targetForReport } from '../report/parts.js';
 import type { Report } from '../report/schema.js';
@@ -32,7 +33,8 @@ export function buildRunReport(input: RunReportInput): Report {
       startedAt: session.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       wallMs: input.now() - session.runStart,
-      command: config.commandLine,
+      // Again with every target's secrets: config-file keys and headers the CLI did not know of.
+      command: redactArgv(config.commandLine, targets.flatMap(targetSecrets)),
       stepbenchVersion: STEPBENCH_VERSION,
       options: config.given,
     },
