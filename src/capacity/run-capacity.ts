@@ -19,7 +19,6 @@ import type { Phase } from '../run/phases.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from '../run/session.js';
 import { targetSetup, withTargets } from '../run/with-targets.js';
 import type { ArrivalSpec } from '../schedule/arrivals.js';
-import { realSleep } from '../schedule/sleep.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { measureStep } from './measure-step.js';
 import { CapacitySearch, defaultSearchOptions } from './search.js';
@@ -177,7 +176,6 @@ async function measure(targets: Target[], ctx: MeasureContext): Promise<Capacity
     graceMs: RUN_DEFAULTS.graceMs,
     ...(options.stop ? { stop: options.stop } : {}),
     ...(options.abort ? { abort: options.abort } : {}),
-    now: () => performance.now(),
     random: Math.random,
   });
   events.onStart?.(() => session.snapshot(0));
@@ -192,7 +190,8 @@ async function measure(targets: Target[], ctx: MeasureContext): Promise<Capacity
   try {
     for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
       if (session.stopSignal.aborted) break;
-      if (step > 1 && options.stepCooldownMs) await realSleep(options.stepCooldownMs, session.stopSignal);
+      if (step > 1 && options.stepCooldownMs)
+        await session.clock.sleep(options.stepCooldownMs, session.stopSignal);
       if (session.stopSignal.aborted) break;
       events.onStep?.({ load, step });
       const record = await session.runPhase(stepPhase(dimension, load, options, bounds), source);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Timeouts } from '../client/send.js';
+import { type Clock, realClock } from '../clock.js';
 import type { BadRow, BadRowPolicy } from '../dataset/types.js';
 import type { Slo } from '../eval/slo.js';
 import type { ExitCodeValue } from '../exit-codes.js';
@@ -55,7 +56,8 @@ export interface ExecuteRunOptions {
   stop?: AbortSignal;
   /** Abort to cancel in-flight requests at once (second Ctrl-C); they are recorded as interrupted. */
   abort?: AbortSignal;
-  now?: () => number;
+  /** The run's one clock; the real one by default. */
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -95,7 +97,7 @@ async function* skipDone(jobs: AsyncIterable<Job>, done: Set<string>): AsyncGene
  * → client → results → metrics → reports.
  */
 export async function executeRun(options: ExecuteRunOptions, events: RunEvents = {}): Promise<RunOutcome> {
-  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? realClock;
   const scan = await scanDatasets(options.datasets, options.onBadRow);
   // Copies: the bounds of the last phase may be filled in below; the caller's phases stay as given.
   const phases: Phase[] = (
@@ -137,7 +139,7 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
     ...(options.resume ? { resume: options.resume } : {}),
     ...(options.stop ? { stop: options.stop } : {}),
     ...(options.abort ? { abort: options.abort } : {}),
-    now,
+    clock,
     random: options.random ?? Math.random,
   });
   // Time-bounded phases make the total unknown in advance: 0 says so to progress displays.
@@ -178,7 +180,7 @@ export async function executeRun(options: ExecuteRunOptions, events: RunEvents =
       id: options.outDir,
       startedAt: session.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
-      wallMs: now() - session.runStart,
+      wallMs: clock.now() - session.runStart,
       command: options.command ?? [],
       stepbenchVersion: STEPBENCH_VERSION,
       options: options.options ?? {},

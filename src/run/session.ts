@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import { isFatalForRun, type Timeouts } from '../client/send.js';
+import { isFatalForRun, sendCompletion, type Timeouts } from '../client/send.js';
 import { Transport } from '../client/transport.js';
+import { type Clock, realClock, type TimerHandle } from '../clock.js';
 import { GoodputTracker, type Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { Limiter } from '../limit/limiter.js';
@@ -9,6 +10,7 @@ import type { RetryPolicy } from '../limit/retry-policy.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { ClientHealth } from '../metrics/health.js';
 import { Timeline } from '../metrics/timeline.js';
+import { mixSeed } from '../mock/prng.js';
 import type { Job, Target } from '../plan/types.js';
 import { endedInError, type PriorResults, preparePriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
@@ -17,7 +19,7 @@ import { runClosedLoop } from '../schedule/closed-loop.js';
 import { runOpenLoop } from '../schedule/open-loop.js';
 import type { ScheduleResult } from '../schedule/types.js';
 import { ErrorBudget } from './error-budget.js';
-import { type JobContext, runJob } from './job-runner.js';
+import { type JobContext, runJob, type SendAttempt } from './job-runner.js';
 import type { JobSource } from './job-source.js';
 import type { Phase } from './phases.js';
 
@@ -36,8 +38,17 @@ export interface SessionOptions {
   resume?: { retryErrors: boolean };
   stop?: AbortSignal;
   abort?: AbortSignal;
-  now: () => number;
+  /** The run's one clock; the real one by default. */
+  clock?: Clock;
   random: () => number;
+  /**
+   * Seed of every open-loop arrival schedule; drawn from `random` when not given. Each phase
+   * derives its own from it and its position, so the same seed and phases give the same arrival
+   * times. The seed used is `RunSession.arrivalSeed`, for the report.
+   */
+  arrivalSeed?: number;
+  /** Makes one attempt; default `sendCompletion` over the session's transport (a fake in tests). */
+  send?: SendAttempt;
 }
 
 /** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
@@ -86,6 +97,9 @@ export class RunSession {
   readonly limiter: Limiter;
   readonly runStart: number;
   readonly startedAt = new Date();
+  readonly clock: Clock;
+  /** The seed every open-loop phase's arrivals derive from (given or drawn): the report records it. */
+  readonly arrivalSeed: number;
   resumed: PriorResults | undefined;
   abortedReason: string | undefined;
 
@@ -94,7 +108,8 @@ export class RunSession {
   private readonly counters = { rateLimited: 0, retries: 0 };
   private readonly budget: ErrorBudget | undefined;
   private readonly context: JobContext;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private graceTimer: TimerHandle | undefined;
+  private phasesRun = 0;
   private done = 0;
   private errors = 0;
   private currentPhase: string | null = null;
@@ -110,13 +125,16 @@ export class RunSession {
     this.resultsPath = join(options.outDir, 'results.jsonl');
     this.overall = overall;
     this.goodput = goodputTrackers(options.targets, options.slos);
-    const now = options.now;
+    const clock = options.clock ?? realClock;
+    const { now } = clock;
+    this.clock = clock;
+    this.arrivalSeed = options.arrivalSeed ?? Math.floor(options.random() * 2 ** 31);
     this.limiter = new Limiter({
       maxConcurrency: options.maxConcurrency,
       adaptive: options.limits.adaptive,
       ...(options.limits.rpm ? { rpm: options.limits.rpm } : {}),
       ...(options.limits.tpm ? { tpm: options.limits.tpm } : {}),
-      now,
+      clock,
     });
     this.runStart = now();
     this.timeline = new Timeline(this.runStart, this.limiter.limit);
@@ -129,14 +147,18 @@ export class RunSession {
     this.budget = options.maxErrorRate !== undefined ? new ErrorBudget(options.maxErrorRate) : undefined;
     // Every in-flight request listens on these signals; thousands of listeners are expected.
     setMaxListeners(0, this.stopController.signal, this.abortController.signal);
+    const { timeouts } = options;
+    const send: SendAttempt =
+      options.send ??
+      ((job, signal) =>
+        sendCompletion(transport, job.target, job.row.messages, job.row.params, { signal, now, timeouts }));
     this.context = {
-      transport,
+      send,
       limiter: this.limiter,
       timeline: this.timeline,
       retryPolicy: options.retryPolicy,
-      timeouts: options.timeouts,
       runStart: this.runStart,
-      now,
+      clock,
       random: options.random,
       stop: this.stopController.signal,
       abortInFlight: this.abortController.signal,
@@ -193,9 +215,9 @@ export class RunSession {
     const { stop, abort } = this.options;
     const onStop = () => {
       this.stopController.abort(stop?.reason);
-      this.timeline.event(this.options.now(), 'stop', 'stopped by the user');
-      this.graceTimer = setTimeout(() => this.abortController.abort(), this.options.graceMs);
-      this.graceTimer.unref();
+      this.timeline.event(this.clock.now(), 'stop', 'stopped by the user');
+      // Cancelled in close(), so it never keeps a finished run's process alive.
+      this.graceTimer = this.clock.setTimer(() => this.abortController.abort(), this.options.graceMs);
     };
     const onAbort = () => {
       this.stopController.abort();
@@ -215,7 +237,7 @@ export class RunSession {
   abortRun(reason: string): void {
     if (this.abortedReason) return;
     this.abortedReason = reason;
-    this.timeline.event(this.options.now(), 'abort', reason);
+    this.timeline.event(this.clock.now(), 'abort', reason);
     this.stopController.abort();
     this.abortController.abort();
   }
@@ -227,7 +249,9 @@ export class RunSession {
 
   /** Runs one phase to its bounds (or until the jobs run out or the run stops). */
   async runPhase(phase: Phase, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord> {
-    const { now } = this.options;
+    const { now } = this.clock;
+    const clock = this.clock;
+    const phaseIndex = this.phasesRun++;
     const collector = new MetricsCollector(this.options.targets);
     const goodput = goodputTrackers(this.options.targets, this.options.slos);
     const tag = { name: phase.name, warmup: phase.warmup };
@@ -263,7 +287,7 @@ export class RunSession {
     if (phase.load.kind === 'closed') {
       schedule = await runClosedLoop(
         jobs,
-        { concurrency: phase.load.concurrency, bounds: phase.bounds, stop, now },
+        { concurrency: phase.load.concurrency, bounds: phase.bounds, stop, clock },
         execute,
       );
     } else {
@@ -273,11 +297,11 @@ export class RunSession {
         {
           rate: load.rate,
           arrival: load.arrival,
-          seed: Math.floor(this.options.random() * 2 ** 31),
+          seed: mixSeed(this.arrivalSeed, phaseIndex),
           ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}),
           bounds: phase.bounds,
           stop,
-          now,
+          clock,
           ...(phase.warmup ? {} : { onDispatchLag: (lag: number) => this.health.recordDispatchLag(lag) }),
         },
         execute,
@@ -298,7 +322,7 @@ export class RunSession {
       limit: this.limiter.limit,
       errors: this.errors,
       rateLimited: this.counters.rateLimited,
-      elapsedMs: this.options.now() - this.runStart,
+      elapsedMs: this.clock.now() - this.runStart,
       ttftP50Ms: live.ttftP50Ms,
       ttftP95Ms: live.ttftP95Ms,
       phase: this.currentPhase,
@@ -307,7 +331,7 @@ export class RunSession {
 
   /** Flushes the results, closes connections, stops the health monitor. */
   async close(): Promise<void> {
-    clearTimeout(this.graceTimer);
+    this.graceTimer?.cancel();
     this.unlisten();
     this.health.stop();
     try {

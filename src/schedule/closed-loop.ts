@@ -1,7 +1,7 @@
+import { type Clock, realClock } from '../clock.js';
 import type { Job } from '../plan/types.js';
 import { type ProfileSpec, profileAt, profileChangesAfter, profileProblem } from './profile.js';
 import { RunningJobs } from './running-jobs.js';
-import { realSleep, type Sleep } from './sleep.js';
 import type { Execute, LoadBounds, ScheduleResult } from './types.js';
 
 export interface ClosedLoopOptions {
@@ -10,9 +10,8 @@ export interface ClosedLoopOptions {
   bounds?: LoadBounds;
   /** Aborting stops dispatching new jobs; jobs already running finish (or are aborted by the caller). */
   stop: AbortSignal;
-  now: () => number;
-  /** Timer to wait with; real timers by default, a fake clock's in tests. */
-  sleep?: Sleep;
+  /** Time to stamp and wait with; the real clock by default, a fake one in tests. */
+  clock?: Clock;
 }
 
 export const CLOSED_LOOP_DEFAULTS = {
@@ -44,8 +43,8 @@ export async function runClosedLoop(
       : options.concurrency;
   const problem = profileProblem(profile);
   if (problem) throw new RangeError(`closed loop concurrency: ${problem}`);
-  const { now, stop } = options;
-  const sleep = options.sleep ?? realSleep;
+  const { stop } = options;
+  const { now, sleep } = options.clock ?? realClock;
   const maxRequests = options.bounds?.requests ?? Number.POSITIVE_INFINITY;
 
   // Aborted whenever a job ends, so a wait for a free slot ends exactly then. Aborting with a
