@@ -267,7 +267,7 @@ export class RunSession {
     const execute = async (job: Job, scheduledAt: number) => {
       source.dispatched(job);
       const finished = await runJob(job, scheduledAt, this.context, tag);
-      if (!finished) return;
+      if (!finished) return undefined;
       const { result } = finished;
       this.writer.write(result);
       collector.add(result);
@@ -280,6 +280,8 @@ export class RunSession {
       if (fatal.fatal) this.abortRun(fatal.message);
       const spent = this.budget?.record(result.outcome);
       if (spent) this.abortRun(spent);
+      // Refused for good (retries off or used up): a closed loop rests the slot (resting-slots.ts).
+      return finished.final.outcome === 'rate_limited' ? ('refused' as const) : undefined;
     };
     const jobs = source.phaseJobs();
     const stop = this.stopController.signal;

@@ -67,8 +67,9 @@ export function attemptResult(reply: FakeReply, sentAt: number, endAt: number): 
 
 /**
  * A chat server on fake time, as a `SendAttempt`: `decide` picks each attempt's reply from the
- * attempt count so far and the requests in flight (the one being decided not included). It
- * records every send, so tests count what "the server saw".
+ * attempt count so far and the requests it is answering (the one being decided not included;
+ * like a real gateway, requests it refuses with a 429 count toward nothing). It records every
+ * send, so tests count what "the server saw".
  */
 export class FakeServer {
   readonly sends: Array<{ at: number; job: string; outcome: OutcomeClass }> = [];
@@ -83,13 +84,14 @@ export class FakeServer {
     const sentAt = this.clock.now();
     const reply = this.decide({ n: this.sends.length, inFlight: this.inFlight, job });
     this.sends.push({ at: sentAt, job: job.key, outcome: reply.outcome });
-    this.inFlight++;
+    const admitted = reply.outcome !== 'rate_limited';
+    if (admitted) this.inFlight++;
     try {
       if (reply.latencyMs) await this.clock.sleep(reply.latencyMs, signal);
       if (signal.aborted) return attemptResult({ outcome: 'interrupted' }, sentAt, this.clock.now());
       return attemptResult(reply, sentAt, this.clock.now());
     } finally {
-      this.inFlight--;
+      if (admitted) this.inFlight--;
     }
   };
 

@@ -111,6 +111,28 @@ describe('RunSession on fake time', () => {
   });
 });
 
+describe('RunSession with retries off against a server refusing above 6 in flight', () => {
+  it('a closed loop of 8 rests refused slots, so the 429 share describes the load', async () => {
+    const clock = new FakeClock();
+    const { session, server } = await openSession(clock, ({ inFlight }) =>
+      inFlight >= 6
+        ? { outcome: 'rate_limited', status: 429, latencyMs: 1 }
+        : { outcome: 'ok', latencyMs: 100 },
+    );
+    const record = await clock.run(
+      session.runPhase(closed(8, { durationMs: 5_000 }), new JobSource(testJobs(1e6))),
+    );
+    await session.close();
+    const served = server.count('ok');
+    const refused = server.count('rate_limited');
+    expect(served).toBeGreaterThanOrEqual(290); // six slots busy for 5 s at 100 ms a job
+    // Two slots over the limit, each refused about once per served job's time: ~100, not ~10,000.
+    expect(refused).toBeLessThanOrEqual(2 * 50 + 8);
+    const outcomes = record.collector.target(testTarget.name)?.summary(undefined).outcomes;
+    expect(outcomes?.rate_limited).toBe(refused);
+  });
+});
+
 describe('RunSession arrival seed', () => {
   async function arrivalTimes(arrivalSeed: number | undefined, phases: Phase[]) {
     const clock = new FakeClock();

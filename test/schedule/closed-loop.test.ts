@@ -201,3 +201,50 @@ describe('runClosedLoop', () => {
     ).rejects.toThrow(RangeError);
   });
 });
+
+describe('runClosedLoop against a server that refuses above its concurrency', () => {
+  // 8 slots against a 6-slot server: served jobs take 100 ms, refusals 1 ms (a 429 is near-instant).
+  async function overLimit(durationMs: number) {
+    const clock = new FakeClock();
+    let inServer = 0;
+    const sends = { served: 0, refused: 0 };
+    const perSecond = new Map<number, number>();
+    const result = await clock.run(
+      runClosedLoop(
+        fakeJobs(1_000_000),
+        { concurrency: 8, bounds: { durationMs }, stop: new AbortController().signal, clock },
+        async () => {
+          const second = Math.floor(clock.now() / 1000);
+          perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+          if (inServer >= 6) {
+            sends.refused++;
+            await clock.sleep(1);
+            return 'refused';
+          }
+          sends.served++;
+          inServer++;
+          await clock.sleep(100);
+          inServer--;
+          return undefined;
+        },
+      ),
+    );
+    return { result, sends, perSecond };
+  }
+
+  it('rests a refused slot for about one served job’s time: sends per slot per second stay bounded', async () => {
+    const { sends, perSecond } = await overLimit(10_000);
+    // Six slots served all the time: 10 s / 100 ms each.
+    expect(sends.served).toBeGreaterThanOrEqual(590);
+    // Two slots over the limit, each sending about once per 100 ms (not once per 1-ms 429).
+    expect(sends.refused).toBeLessThanOrEqual(2 * 100 + 8);
+    // No second sees more than 8 slots × 10 sends (one per 100 ms each), plus the first burst.
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(8 * 10 + 8);
+  });
+
+  it('ends on time: a resting slot does not hold the phase past its duration', async () => {
+    const { result } = await overLimit(1_000);
+    expect(result.dispatchEndedAt).toBe(1_000);
+    expect(result.endedAt).toBeLessThanOrEqual(1_100); // the last served jobs finish; rests do not count
+  });
+});
