@@ -249,8 +249,8 @@ export class RunSession {
 
   /** Runs one phase to its bounds (or until the jobs run out or the run stops). */
   async runPhase(phase: Phase, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord> {
-    const { now } = this.clock;
     const clock = this.clock;
+    const { now } = clock;
     const phaseIndex = this.phasesRun++;
     const collector = new MetricsCollector(this.options.targets);
     const goodput = goodputTrackers(this.options.targets, this.options.slos);
