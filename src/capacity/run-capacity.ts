@@ -8,7 +8,6 @@ import type { Target } from '../plan/types.js';
 import type { Report } from '../report/schema.js';
 import { type RunEvents, type RunIo, type RunShape, runPipeline } from '../run/pipeline.js';
 import type { ProgressSnapshot } from '../run/session.js';
-import { realSleep } from '../schedule/sleep.js';
 import { measureStep } from './measure-step.js';
 import { CapacitySearch, defaultSearchOptions } from './search.js';
 import type { CapacityAnswer, StepMeasurement } from './types.js';
@@ -76,7 +75,7 @@ function searchShape(config: CapacityConfig, events: CapacityEvents): RunShape<{
       for (let load = search.next(), step = 1; load !== undefined; load = search.next(), step++) {
         if (session.stopSignal.aborted) break;
         if (step > 1 && config.search.stepCooldownMs)
-          await realSleep(config.search.stepCooldownMs, session.stopSignal);
+          await session.clock.sleep(config.search.stepCooldownMs, session.stopSignal);
         if (session.stopSignal.aborted) break;
         events.onStep?.({ load, step });
         const record = await session.runPhase(stepPhase(config, load), source);

@@ -1,3 +1,4 @@
+import { type Clock, realClock, type TimerHandle } from '../clock.js';
 import { limiterSignal, type OutcomeClass } from '../results/outcomes.js';
 import { AdaptiveConcurrency, type LimitEvent } from './adaptive-concurrency.js';
 import { RateBudget } from './token-bucket.js';
@@ -13,10 +14,8 @@ export interface LimiterOptions {
   adaptive: boolean;
   rpm?: number;
   tpm?: number;
-  /** Monotonic clock, ms. Default `performance.now`. */
-  now?: () => number;
-  /** One-shot timer. Default `setTimeout` (not unref'd: a waiting run must keep the process alive). */
-  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  /** Time for holds, budgets and the adaptive controller, and the timer that wakes waiters. Default the real clock. */
+  clock?: Clock;
   /** Adaptive starting limit; default 4 (clamped to maxConcurrency). */
   initialConcurrency?: number;
 }
@@ -48,14 +47,9 @@ interface Waiter {
   onAbort?: () => void;
 }
 
-const realTimer = (fn: () => void, ms: number) => {
-  const handle = setTimeout(fn, ms);
-  return { cancel: () => clearTimeout(handle) };
-};
-
 export class Limiter {
   private readonly now: () => number;
-  private readonly setTimer: (fn: () => void, ms: number) => { cancel(): void };
+  private readonly setTimer: Clock['setTimer'];
   private readonly fixedLimit: number;
   private readonly adaptive?: AdaptiveConcurrency;
   private readonly rpm?: RateBudget;
@@ -64,15 +58,16 @@ export class Limiter {
   private readonly listeners: Array<(e: LimiterEvent) => void> = [];
   private active = 0;
   private heldUntil = Number.NEGATIVE_INFINITY;
-  private timer?: { cancel(): void };
+  private timer?: TimerHandle;
   private timerAt = Number.NaN;
 
   constructor(options: LimiterOptions) {
     if (!(Number.isInteger(options.maxConcurrency) && options.maxConcurrency >= 1)) {
       throw new RangeError(`maxConcurrency must be an integer ≥ 1, got ${options.maxConcurrency}`);
     }
-    this.now = options.now ?? (() => performance.now());
-    this.setTimer = options.setTimer ?? realTimer;
+    const clock = options.clock ?? realClock;
+    this.now = clock.now;
+    this.setTimer = clock.setTimer;
     this.fixedLimit = options.maxConcurrency;
     if (options.adaptive) {
       this.adaptive = new AdaptiveConcurrency({

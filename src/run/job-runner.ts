@@ -1,6 +1,5 @@
-import { sendCompletion, type Timeouts } from '../client/send.js';
-import type { Transport } from '../client/transport.js';
 import type { AttemptResult } from '../client/types.js';
+import type { Clock } from '../clock.js';
 import { estimateRequestTokens } from '../limit/estimate.js';
 import type { Limiter } from '../limit/limiter.js';
 import { parseRetryAfter } from '../limit/retry-after.js';
@@ -9,17 +8,22 @@ import type { Timeline } from '../metrics/timeline.js';
 import type { Job } from '../plan/types.js';
 import { attemptRecord, buildJobResult } from '../results/record.js';
 import type { AttemptRecord, JobResult } from '../results/types.js';
-import { realSleep } from '../schedule/sleep.js';
+
+/**
+ * Makes one attempt of a job (the client's `sendCompletion` over the run's transport, or a fake in
+ * tests). Never throws: every failure is an AttemptResult. `signal` cancels the request on the wire.
+ */
+export type SendAttempt = (job: Job, signal: AbortSignal) => Promise<AttemptResult>;
 
 /** What every job of a run shares. */
 export interface JobContext {
-  transport: Transport;
+  send: SendAttempt;
   limiter: Limiter;
   timeline: Timeline;
   retryPolicy: RetryPolicy;
-  timeouts: Timeouts;
   runStart: number;
-  now: () => number;
+  /** Stamps, backoff waits, and the wall time an HTTP-date Retry-After is read against. */
+  clock: Clock;
   random: () => number;
   /** Aborted on stop: no new attempts, waits end. */
   stop: AbortSignal;
@@ -47,7 +51,8 @@ export async function runJob(
   ctx: JobContext,
   phase?: { name: string; warmup: boolean },
 ): Promise<FinishedJob | undefined> {
-  const { limiter, timeline, now } = ctx;
+  const { limiter, timeline, clock } = ctx;
+  const { now } = clock;
   const attempts: AttemptRecord[] = [];
   const estimate = estimateRequestTokens(job.row.messages, { ...job.target.params, ...job.row.params });
   let dispatchedAt: number | undefined;
@@ -74,13 +79,12 @@ export async function runJob(
     }
     dispatchedAt ??= now();
     timeline.attemptStarted(now(), limiter.inFlight);
-    const attempt = await sendCompletion(ctx.transport, job.target, job.row.messages, job.row.params, {
-      signal: ctx.abortInFlight,
-      now,
-      timeouts: ctx.timeouts,
-    });
-    const decision = decideRetry(attempt, n, ctx.retryPolicy, ctx.random, Date.now());
-    const retryAfterMs = attempt.headers ? parseRetryAfter(attempt.headers, Date.now()) : undefined;
+    const attempt = await ctx.send(job, ctx.abortInFlight);
+    // Wall time, read once: an HTTP-date Retry-After is a calendar time, so both readings of it
+    // must agree on "now".
+    const wallNow = clock.wallNow();
+    const decision = decideRetry(attempt, n, ctx.retryPolicy, ctx.random, wallNow);
+    const retryAfterMs = attempt.headers ? parseRetryAfter(attempt.headers, wallNow) : undefined;
     permit.release({
       outcome: attempt.outcome,
       ...(attempt.status !== undefined ? { status: attempt.status } : {}),
@@ -95,7 +99,7 @@ export async function runJob(
     if (!decision.retry || !willRetry) return finish(attempt);
     waitMs = decision.delayMs;
     // Stopped during backoff: the last attempt's outcome is the job's outcome.
-    await realSleep(waitMs, ctx.stop);
+    await clock.sleep(waitMs, ctx.stop);
     if (ctx.stop.aborted) return finish(attempt);
   }
 }

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { type Clock, realClock } from '../clock.js';
 import type { BadRow } from '../dataset/types.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { planFingerprint } from '../plan/fingerprint.js';
 import { planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
-import type { RunConfig } from '../plan/run-config.js';
+import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import { writeReportJson } from '../report/json.js';
 import type { Report } from '../report/schema.js';
@@ -25,7 +26,8 @@ export interface RunIo {
   stop?: AbortSignal;
   /** Abort to cancel in-flight requests at once (second Ctrl-C); they are recorded as interrupted. */
   abort?: AbortSignal;
-  now?: () => number;
+  /** The run's one clock; the real one by default (a fake one in tests). */
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -85,25 +87,20 @@ export async function runPipeline<Extra extends object>(
     if (config.output.mode === 'resume') await checkResumedPlan(outDir, fingerprint);
     else await writePlanFile(outDir, fingerprint);
 
-    const now = io.now ?? (() => performance.now());
+    const clock = io.clock ?? realClock;
     const session = await RunSession.open({
-      targets,
-      maxConcurrency: config.limits.maxConcurrency,
-      outDir,
-      limits: {
-        adaptive: config.limits.adaptive,
-        ...(config.limits.rpm ? { rpm: config.limits.rpm } : {}),
-        ...(config.limits.tpm ? { tpm: config.limits.tpm } : {}),
-      },
+      ...definedSettings(config, ['maxErrorRate', 'arrivalSeed']),
+      limits: config.limits,
       retryPolicy: config.retryPolicy,
       timeouts: config.timeouts,
       slos: config.slos,
-      ...(config.maxErrorRate !== undefined ? { maxErrorRate: config.maxErrorRate } : {}),
       graceMs: config.graceMs,
+      targets,
+      outDir,
       ...(config.output.mode === 'resume' ? { resume: { retryErrors: config.output.retryErrors } } : {}),
       ...(io.stop ? { stop: io.stop } : {}),
       ...(io.abort ? { abort: io.abort } : {}),
-      now,
+      clock,
       random: io.random ?? Math.random,
     });
     const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
@@ -129,7 +126,7 @@ export async function runPipeline<Extra extends object>(
       await session.close();
     }
     const report = {
-      ...buildRunReport({ config, targets, scan, session, records, outDir, now }),
+      ...buildRunReport({ config, targets, scan, session, records, outDir }),
       ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
     };
     const reportPath = join(outDir, 'report.json');

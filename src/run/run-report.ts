@@ -16,7 +16,6 @@ export interface RunReportInput {
   session: RunSession;
   records: readonly PhaseRecord[];
   outDir: string;
-  now: () => number;
 }
 
 /** The report of a finished session: the one place that decides what a run's report.json holds. */
@@ -32,11 +31,14 @@ export function buildRunReport(input: RunReportInput): Report {
       id: input.outDir,
       startedAt: session.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
-      wallMs: input.now() - session.runStart,
+      wallMs: session.clock.now() - session.runStart,
       // Again with every target's secrets: config-file keys and headers the CLI did not know of.
       command: redactArgv(config.commandLine, targets.flatMap(targetSecrets)),
       stepbenchVersion: STEPBENCH_VERSION,
-      options: config.given,
+      // The arrival seed actually used, so an open-loop schedule can be replayed with --arrival-seed.
+      options: records.some((r) => r.phase.load.kind === 'open')
+        ? { ...config.given, arrivalSeed: session.arrivalSeed }
+        : config.given,
     },
     targets: targets.map(targetForReport),
     dataset: { files: config.datasets, rows: input.scan.rows, badRows: input.scan.badRows },

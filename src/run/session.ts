@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import type { Timeouts } from '../client/send.js';
+import { sendCompletion, type Timeouts } from '../client/send.js';
 import { Transport } from '../client/transport.js';
+import { type Clock, realClock, type TimerHandle } from '../clock.js';
 import { GoodputTracker, type Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { Limiter } from '../limit/limiter.js';
@@ -9,7 +10,9 @@ import type { RetryPolicy } from '../limit/retry-policy.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { ClientHealth } from '../metrics/health.js';
 import { Timeline } from '../metrics/timeline.js';
+import { mixSeed } from '../mock/prng.js';
 import type { Phase } from '../plan/phases.js';
+import type { RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import type { PhaseRecordInput } from '../report/parts.js';
 import { isFatalForRun } from '../results/fatal.js';
@@ -21,26 +24,29 @@ import { runClosedLoop } from '../schedule/closed-loop.js';
 import { runOpenLoop } from '../schedule/open-loop.js';
 import type { ScheduleResult } from '../schedule/types.js';
 import { ErrorBudget } from './error-budget.js';
-import { type JobContext, runJob } from './job-runner.js';
+import { type JobContext, runJob, type SendAttempt } from './job-runner.js';
 import type { JobSource } from './job-source.js';
 
-/** Everything a session needs, already validated. */
-export interface SessionOptions {
+/**
+ * Everything a session needs: the parts of the resolved RunConfig it uses, the targets and the
+ * folder, plus the run's signals and clock.
+ */
+export interface SessionOptions
+  extends Pick<
+    RunConfig,
+    'limits' | 'retryPolicy' | 'timeouts' | 'slos' | 'maxErrorRate' | 'graceMs' | 'arrivalSeed'
+  > {
   targets: Target[];
-  /** Ceiling for requests in flight (transport connections, limiter maximum). */
-  maxConcurrency: number;
   outDir: string;
-  limits: { adaptive: boolean; rpm?: number; tpm?: number };
-  retryPolicy: RetryPolicy;
-  timeouts: Timeouts & { connectMs?: number };
-  slos: Slo[];
-  maxErrorRate?: number;
-  graceMs: number;
+  /** Continue the run already in `outDir`: skip recorded jobs (and re-run errors if asked). */
   resume?: { retryErrors: boolean };
   stop?: AbortSignal;
   abort?: AbortSignal;
-  now: () => number;
+  /** The run's one clock; the real one by default. */
+  clock?: Clock;
   random: () => number;
+  /** Makes one attempt; default `sendCompletion` over the session's transport (a fake in tests). */
+  send?: SendAttempt;
 }
 
 /** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
@@ -83,6 +89,9 @@ export class RunSession {
   readonly limiter: Limiter;
   readonly runStart: number;
   readonly startedAt = new Date();
+  readonly clock: Clock;
+  /** The seed every open-loop phase's arrivals derive from (given or drawn): the report records it. */
+  readonly arrivalSeed: number;
   resumed: PriorResults | undefined;
   abortedReason: string | undefined;
 
@@ -91,7 +100,8 @@ export class RunSession {
   private readonly counters = { rateLimited: 0 };
   private readonly budget: ErrorBudget | undefined;
   private readonly context: JobContext;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private graceTimer: TimerHandle | undefined;
+  private phasesRun = 0;
   private done = 0;
   private errors = 0;
   private currentPhase: string | null = null;
@@ -107,13 +117,16 @@ export class RunSession {
     this.resultsPath = join(options.outDir, 'results.jsonl');
     this.overall = overall;
     this.goodput = goodputTrackers(options.targets, options.slos);
-    const now = options.now;
+    const clock = options.clock ?? realClock;
+    const { now } = clock;
+    this.clock = clock;
+    this.arrivalSeed = options.arrivalSeed ?? Math.floor(options.random() * 2 ** 31);
     this.limiter = new Limiter({
-      maxConcurrency: options.maxConcurrency,
+      maxConcurrency: options.limits.maxConcurrency,
       adaptive: options.limits.adaptive,
       ...(options.limits.rpm ? { rpm: options.limits.rpm } : {}),
       ...(options.limits.tpm ? { tpm: options.limits.tpm } : {}),
-      now,
+      clock,
     });
     this.runStart = now();
     this.timeline = new Timeline(this.runStart, this.limiter.limit);
@@ -126,14 +139,18 @@ export class RunSession {
     this.budget = options.maxErrorRate !== undefined ? new ErrorBudget(options.maxErrorRate) : undefined;
     // Every in-flight request listens on these signals; thousands of listeners are expected.
     setMaxListeners(0, this.stopController.signal, this.abortController.signal);
+    const { timeouts } = options;
+    const send: SendAttempt =
+      options.send ??
+      ((job, signal) =>
+        sendCompletion(transport, job.target, job.row.messages, job.row.params, { signal, now, timeouts }));
     this.context = {
-      transport,
+      send,
       limiter: this.limiter,
       timeline: this.timeline,
       retryPolicy: options.retryPolicy,
-      timeouts: options.timeouts,
       runStart: this.runStart,
-      now,
+      clock,
       random: options.random,
       stop: this.stopController.signal,
       abortInFlight: this.abortController.signal,
@@ -158,7 +175,7 @@ export class RunSession {
     }
     const writer = await ResultsWriter.open(path);
     const transport = new Transport({
-      connections: options.maxConcurrency,
+      connections: options.limits.maxConcurrency,
       ...(options.timeouts.connectMs ? { connectTimeoutMs: options.timeouts.connectMs } : {}),
     });
     const session = new RunSession(options, writer, transport, overall);
@@ -190,9 +207,9 @@ export class RunSession {
     const { stop, abort } = this.options;
     const onStop = () => {
       this.stopController.abort(stop?.reason);
-      this.timeline.event(this.options.now(), 'stop', 'stopped by the user');
-      this.graceTimer = setTimeout(() => this.abortController.abort(), this.options.graceMs);
-      this.graceTimer.unref();
+      this.timeline.event(this.clock.now(), 'stop', 'stopped by the user');
+      // Cancelled in close(), so it never keeps a finished run's process alive.
+      this.graceTimer = this.clock.setTimer(() => this.abortController.abort(), this.options.graceMs);
     };
     const onAbort = () => {
       this.stopController.abort();
@@ -212,7 +229,7 @@ export class RunSession {
   abortRun(reason: string): void {
     if (this.abortedReason) return;
     this.abortedReason = reason;
-    this.timeline.event(this.options.now(), 'abort', reason);
+    this.timeline.event(this.clock.now(), 'abort', reason);
     this.stopController.abort();
     this.abortController.abort();
   }
@@ -224,7 +241,9 @@ export class RunSession {
 
   /** Runs one phase to its bounds (or until the jobs run out or the run stops). */
   async runPhase(phase: Phase, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord> {
-    const { now } = this.options;
+    const clock = this.clock;
+    const { now } = clock;
+    const phaseIndex = this.phasesRun++;
     const collector = new MetricsCollector(this.options.targets);
     const goodput = goodputTrackers(this.options.targets, this.options.slos);
     const tag = { name: phase.name, warmup: phase.warmup };
@@ -240,7 +259,7 @@ export class RunSession {
     const execute = async (job: Job, scheduledAt: number) => {
       source.dispatched(job);
       const finished = await runJob(job, scheduledAt, this.context, tag);
-      if (!finished) return;
+      if (!finished) return undefined;
       const { result } = finished;
       this.writer.write(result);
       collector.add(result);
@@ -253,6 +272,8 @@ export class RunSession {
       if (fatal.fatal) this.abortRun(fatal.message);
       const spent = this.budget?.record(result.outcome);
       if (spent) this.abortRun(spent);
+      // Refused for good (retries off or used up): a closed loop rests the slot (resting-slots.ts).
+      return finished.final.outcome === 'rate_limited' ? ('refused' as const) : undefined;
     };
     const jobs = source.phaseJobs();
     const stop = this.stopController.signal;
@@ -260,7 +281,7 @@ export class RunSession {
     if (phase.load.kind === 'closed') {
       schedule = await runClosedLoop(
         jobs,
-        { concurrency: phase.load.concurrency, bounds: phase.bounds, stop, now },
+        { concurrency: phase.load.concurrency, bounds: phase.bounds, stop, clock },
         execute,
       );
     } else {
@@ -270,11 +291,11 @@ export class RunSession {
         {
           rate: load.rate,
           arrival: load.arrival,
-          seed: Math.floor(this.options.random() * 2 ** 31),
+          seed: mixSeed(this.arrivalSeed, phaseIndex),
           ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}),
           bounds: phase.bounds,
           stop,
-          now,
+          clock,
           ...(phase.warmup ? {} : { onDispatchLag: (lag: number) => this.health.recordDispatchLag(lag) }),
         },
         execute,
@@ -295,7 +316,7 @@ export class RunSession {
       limit: this.limiter.limit,
       errors: this.errors,
       rateLimited: this.counters.rateLimited,
-      elapsedMs: this.options.now() - this.runStart,
+      elapsedMs: this.clock.now() - this.runStart,
       ttftP50Ms: live.ttftP50Ms,
       ttftP95Ms: live.ttftP95Ms,
       phase: this.currentPhase,
@@ -304,7 +325,7 @@ export class RunSession {
 
   /** Flushes the results, closes connections, stops the health monitor. */
   async close(): Promise<void> {
-    clearTimeout(this.graceTimer);
+    this.graceTimer?.cancel();
     this.unlisten();
     this.health.stop();
     try {

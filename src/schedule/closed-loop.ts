@@ -1,7 +1,8 @@
+import { type Clock, realClock } from '../clock.js';
 import type { Job } from '../plan/types.js';
 import { type ProfileSpec, profileAt, profileChangesAfter, profileProblem } from './profile.js';
+import { RestingSlots } from './resting-slots.js';
 import { RunningJobs } from './running-jobs.js';
-import { realSleep, type Sleep } from './sleep.js';
 import type { Execute, LoadBounds, ScheduleResult } from './types.js';
 
 export interface ClosedLoopOptions {
@@ -10,9 +11,8 @@ export interface ClosedLoopOptions {
   bounds?: LoadBounds;
   /** Aborting stops dispatching new jobs; jobs already running finish (or are aborted by the caller). */
   stop: AbortSignal;
-  now: () => number;
-  /** Timer to wait with; real timers by default, a fake clock's in tests. */
-  sleep?: Sleep;
+  /** Time to stamp and wait with; the real clock by default, a fake one in tests. */
+  clock?: Clock;
 }
 
 export const CLOSED_LOOP_DEFAULTS = {
@@ -31,7 +31,9 @@ const SLOT_FREED = Object.freeze({ reason: 'slot freed or stopped' });
  *
  * Jobs are pulled from the (lazy) plan only when a slot is free, so memory stays flat however
  * long the dataset. When a ramp lowers the slot count, running jobs are left alone: no new job
- * starts until fewer than the new count are in flight.
+ * starts until fewer than the new count are in flight. A slot whose job the server refused rests
+ * for about one served job's time before it takes the next (RestingSlots), so a refusing server
+ * sees the loop's load, not a loop of instant 429s.
  */
 export async function runClosedLoop(
   jobs: AsyncIterable<Job>,
@@ -44,15 +46,23 @@ export async function runClosedLoop(
       : options.concurrency;
   const problem = profileProblem(profile);
   if (problem) throw new RangeError(`closed loop concurrency: ${problem}`);
-  const { now, stop } = options;
-  const sleep = options.sleep ?? realSleep;
+  const { stop } = options;
+  const { now, sleep } = options.clock ?? realClock;
   const maxRequests = options.bounds?.requests ?? Number.POSITIVE_INFINITY;
 
   // Aborted whenever a job ends, so a wait for a free slot ends exactly then. Aborting with a
   // reason of our own: without one, every abort builds a DOMException with a stack trace, which
   // was ~2 % of client CPU at 256 streams.
   let slotWait: AbortController | undefined;
-  const running = new RunningJobs(execute, () => slotWait?.abort(SLOT_FREED));
+  const resting = new RestingSlots();
+  const timed: Execute = async (job, scheduledAt) => {
+    const began = now();
+    const end = await execute(job, scheduledAt);
+    if (end === 'refused') resting.refused(now());
+    else resting.served(now() - began);
+    return end;
+  };
+  const running = new RunningJobs(timed, () => slotWait?.abort(SLOT_FREED));
 
   const startedAt = now();
   const deadline = startedAt + (options.bounds?.durationMs ?? Number.POSITIVE_INFINITY);
@@ -64,16 +74,17 @@ export async function runClosedLoop(
   try {
     while (!stop.aborted && running.started < maxRequests && now() < deadline) {
       const slots = slotsNow();
-      if (running.inFlight < slots) {
+      if (running.inFlight + resting.count(now()) < slots) {
         const next = await iterator.next();
         if (next.done || stop.aborted || now() >= deadline) break;
         running.start(next.value, now());
         continue;
       }
-      // Wait for a job to end, the slot count to change, the deadline, or a stop.
+      // Wait for a job to end, a resting slot to wake, the slot count to change, the deadline, or a stop.
       const mayChange = slots < 1 || profileChangesAfter(profile, now() - startedAt);
       const waitMs = Math.min(
         deadline - now(),
+        resting.nextWake() - now(),
         mayChange ? CLOSED_LOOP_DEFAULTS.recheckMs : Number.POSITIVE_INFINITY,
       );
       const wait = new AbortController();

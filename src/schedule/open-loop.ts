@@ -1,9 +1,9 @@
+import { type Clock, realClock } from '../clock.js';
 import type { Job } from '../plan/types.js';
 import { type ArrivalSpec, arrivalProblem, createArrivals } from './arrivals.js';
 import { Fifo } from './fifo.js';
 import { type ProfileSpec, profileAt, profileProblem, timeOfArrival } from './profile.js';
 import { RunningJobs } from './running-jobs.js';
-import { realSleep, type Sleep } from './sleep.js';
 import type { Execute, LoadBounds, ScheduleResult } from './types.js';
 
 export interface OpenLoopOptions {
@@ -16,13 +16,12 @@ export interface OpenLoopOptions {
   bounds: LoadBounds;
   /** Aborting stops dispatching; started jobs finish (or are aborted by the caller). */
   stop: AbortSignal;
-  now: () => number;
   /** An arrival that starts more than this after its intended time counts as late. Default {@link OPEN_LOOP_DEFAULTS}. */
   lateThresholdMs?: number;
   /** Called for every arrival as it starts, with actual − intended start in ms. */
   onDispatchLag?: (lagMs: number) => void;
-  /** Timer to wait for arrivals with; real timers by default, a fake clock's in tests. */
-  sleep?: Sleep;
+  /** Time to stamp and wait for arrivals with; the real clock by default, a fake one in tests. */
+  clock?: Clock;
 }
 
 export const OPEN_LOOP_DEFAULTS = {
@@ -63,8 +62,8 @@ export async function runOpenLoop(
 ): Promise<ScheduleResult> {
   const problem = profileProblem(options.rate) ?? arrivalProblem(options.arrival);
   if (problem) throw new RangeError(`open loop: ${problem}`);
-  const { now, stop, rate, onDispatchLag } = options;
-  const sleep = options.sleep ?? realSleep;
+  const { stop, rate, onDispatchLag } = options;
+  const { now, sleep } = options.clock ?? realClock;
   const cap = options.maxConcurrency ?? Number.POSITIVE_INFINITY;
   if (!(cap >= 1)) throw new RangeError(`open loop: maxConcurrency must be >= 1, got ${cap}`);
   const lateThresholdMs = options.lateThresholdMs ?? OPEN_LOOP_DEFAULTS.lateThresholdMs;

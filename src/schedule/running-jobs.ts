@@ -21,7 +21,7 @@ export class RunningJobs {
   start(job: Job, scheduledAt: number): void {
     this.inFlight++;
     this.started++;
-    let running: Promise<void>;
+    let running: Promise<unknown>;
     try {
       running = this.execute(job, scheduledAt);
     } catch (error) {

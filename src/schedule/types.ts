@@ -7,12 +7,20 @@ export interface LoadBounds {
 }
 
 /**
+ * What a finished job tells its scheduler: `'refused'` when the server turned it away for good (a
+ * 429 that was not sent again), so a closed loop rests that slot before its next job
+ * (see resting-slots.ts); nothing otherwise. Open loops ignore it: their arrivals do not wait.
+ */
+export type JobEnd = 'refused' | undefined;
+
+/**
  * Runs one job. The promise settles when the job is finished, including any rate-limiter waits
  * and retries: the scheduler only counts slots and never looks inside. `scheduledAt` is the
  * `now()` time the schedule intended the job to start (open loop) or the moment a slot freed
  * (closed loop); `latency` and `queue` are measured from it.
  */
-export type Execute = (job: Job, scheduledAt: number) => Promise<void>;
+// biome-ignore lint/suspicious/noConfusingVoidType: most executors are plain async functions that report nothing
+export type Execute = (job: Job, scheduledAt: number) => Promise<JobEnd | void>;
 
 /** What a scheduler did, for the report and for "the load tester was the bottleneck" warnings. */
 export interface ScheduleResult {

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIRST_EPISODE_HOLD_MS } from '../../src/limit/adaptive-concurrency.js';
 import { Limiter, type LimiterEvent, type LimiterOptions, type Permit } from '../../src/limit/limiter.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
-function setup(options: Omit<LimiterOptions, 'now' | 'setTimer'>) {
+function setup(options: Omit<LimiterOptions, 'clock'>) {
   const clock = new FakeClock();
-  const limiter = new Limiter({ ...options, now: clock.now, setTimer: clock.setTimer });
+  const limiter = new Limiter({ ...options, clock });
   const events: LimiterEvent[] = [];
   limiter.onEvent((e) => events.push(e));
   return { clock, limiter, events };

@@ -1,7 +1,8 @@
 import { Limiter, type LimiterOptions } from '../../src/limit/limiter.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../../src/limit/retry-policy.js';
+import { createRandom } from '../../src/mock/prng.js';
 import type { OutcomeClass } from '../../src/results/outcomes.js';
-import { type FakeClock, seededRandom } from './fake-clock.js';
+import type { FakeClock } from '../helpers/fake-clock.js';
 
 /**
  * A StepFun-like server on fake time: a concurrency cap and a sliding 60-s RPM window, answering
@@ -99,12 +100,12 @@ export interface SimResult {
 export async function simulate(
   clock: FakeClock,
   server: SimOptions,
-  limiterOptions: Omit<LimiterOptions, 'now' | 'setTimer'>,
+  limiterOptions: Omit<LimiterOptions, 'clock'>,
   run: { workers: number; durationMs: number; measureFromMs: number; seed: number },
 ): Promise<SimResult> {
-  const random = seededRandom(run.seed);
+  const random = createRandom(run.seed);
   const sim = new SimServer(clock, server, random);
-  const limiter = new Limiter({ ...limiterOptions, now: clock.now, setTimer: clock.setTimer });
+  const limiter = new Limiter({ ...limiterOptions, clock });
   const limits: number[] = [];
   limiter.onEvent((e) => limits.push(e.limit));
   let stopped = false;

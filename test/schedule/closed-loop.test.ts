@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedLoop } from '../../src/schedule/closed-loop.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { fakeJobs } from './jobs.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
@@ -12,7 +12,7 @@ describe('runClosedLoop', () => {
     const seen: number[] = [];
     const { dispatched, late } = await runClosedLoop(
       fakeJobs(50),
-      { concurrency: 4, stop: new AbortController().signal, now: () => performance.now() },
+      { concurrency: 4, stop: new AbortController().signal },
       async (job) => {
         inFlight++;
         peak = Math.max(peak, inFlight);
@@ -35,7 +35,7 @@ describe('runClosedLoop', () => {
       fakeJobs(1000, () => {
         pulled++;
       }),
-      { concurrency: 3, stop: new AbortController().signal, now: () => 0 },
+      { concurrency: 3, stop: new AbortController().signal },
       async () => {
         maxAhead = Math.max(maxAhead, pulled - finished);
         await tick();
@@ -51,7 +51,7 @@ describe('runClosedLoop', () => {
     let completed = 0;
     const { dispatched } = await runClosedLoop(
       fakeJobs(100),
-      { concurrency: 2, stop: stop.signal, now: () => 0 },
+      { concurrency: 2, stop: stop.signal },
       async (job) => {
         if (job.index === 5) stop.abort();
         await tick();
@@ -68,7 +68,7 @@ describe('runClosedLoop', () => {
     const result = await clock.run(
       runClosedLoop(
         fakeJobs(5),
-        { concurrency: 2, stop: new AbortController().signal, now: clock.now, sleep: clock.sleep },
+        { concurrency: 2, stop: new AbortController().signal, clock },
         async (job, scheduledAt) => {
           stamps.push({ index: job.index, scheduledAt, startedAt: clock.now() });
           await clock.sleep(10 * (job.index + 1));
@@ -93,8 +93,7 @@ describe('runClosedLoop', () => {
           concurrency: { kind: 'ramp', from: 1, to: 10, durationMs: 9000 },
           bounds: { durationMs: 12_000 },
           stop: new AbortController().signal,
-          now: clock.now,
-          sleep: clock.sleep,
+          clock,
         },
         async () => {
           inFlight++;
@@ -125,8 +124,7 @@ describe('runClosedLoop', () => {
           concurrency: { kind: 'ramp', from: 6, to: 2, durationMs: 1000 },
           bounds: { durationMs: 5000 },
           stop: new AbortController().signal,
-          now: clock.now,
-          sleep: clock.sleep,
+          clock,
         },
         async () => {
           inFlight++;
@@ -146,8 +144,7 @@ describe('runClosedLoop', () => {
     const options = {
       concurrency: 3,
       stop: new AbortController().signal,
-      now: clock.now,
-      sleep: clock.sleep,
+      clock,
     };
     const slowJob = () => clock.sleep(100);
     const byRequests = await clock.run(
@@ -172,8 +169,7 @@ describe('runClosedLoop', () => {
         {
           concurrency: { kind: 'ramp', from: 0, to: 2, durationMs: 1000 },
           stop: new AbortController().signal,
-          now: clock.now,
-          sleep: clock.sleep,
+          clock,
         },
         async () => {
           starts.push(clock.now());
@@ -188,7 +184,7 @@ describe('runClosedLoop', () => {
     let finished = 0;
     const run = runClosedLoop(
       fakeJobs(6),
-      { concurrency: 3, stop: new AbortController().signal, now: () => 0 },
+      { concurrency: 3, stop: new AbortController().signal },
       async (job) => {
         await tick();
         if (job.index === 0) throw new Error('boom');
@@ -201,11 +197,54 @@ describe('runClosedLoop', () => {
 
   it('rejects a negative concurrency', async () => {
     await expect(
-      runClosedLoop(
-        fakeJobs(1),
-        { concurrency: -1, stop: new AbortController().signal, now: () => 0 },
-        async () => {},
-      ),
+      runClosedLoop(fakeJobs(1), { concurrency: -1, stop: new AbortController().signal }, async () => {}),
     ).rejects.toThrow(RangeError);
+  });
+});
+
+describe('runClosedLoop against a server that refuses above its concurrency', () => {
+  // 8 slots against a 6-slot server: served jobs take 100 ms, refusals 1 ms (a 429 is near-instant).
+  async function overLimit(durationMs: number) {
+    const clock = new FakeClock();
+    let inServer = 0;
+    const sends = { served: 0, refused: 0 };
+    const perSecond = new Map<number, number>();
+    const result = await clock.run(
+      runClosedLoop(
+        fakeJobs(1_000_000),
+        { concurrency: 8, bounds: { durationMs }, stop: new AbortController().signal, clock },
+        async () => {
+          const second = Math.floor(clock.now() / 1000);
+          perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+          if (inServer >= 6) {
+            sends.refused++;
+            await clock.sleep(1);
+            return 'refused';
+          }
+          sends.served++;
+          inServer++;
+          await clock.sleep(100);
+          inServer--;
+          return undefined;
+        },
+      ),
+    );
+    return { result, sends, perSecond };
+  }
+
+  it('rests a refused slot for about one served job’s time: sends per slot per second stay bounded', async () => {
+    const { sends, perSecond } = await overLimit(10_000);
+    // Six slots served all the time: 10 s / 100 ms each.
+    expect(sends.served).toBeGreaterThanOrEqual(590);
+    // Two slots over the limit, each sending about once per 100 ms (not once per 1-ms 429).
+    expect(sends.refused).toBeLessThanOrEqual(2 * 100 + 8);
+    // No second sees more than 8 slots × 10 sends (one per 100 ms each), plus the first burst.
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(8 * 10 + 8);
+  });
+
+  it('ends on time: a resting slot does not hold the phase past its duration', async () => {
+    const { result } = await overLimit(1_000);
+    expect(result.dispatchEndedAt).toBe(1_000);
+    expect(result.endedAt).toBeLessThanOrEqual(1_100); // the last served jobs finish; rests do not count
   });
 });

@@ -14,7 +14,6 @@ describe('runOpenLoop on real timers', () => {
         seed: 1,
         bounds: { durationMs: 1000 },
         stop: new AbortController().signal,
-        now: () => performance.now(),
         onDispatchLag: (lag) => lags.push(lag),
       },
       async (_job, scheduledAt) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/plan/types.js';
 import { type OpenLoopOptions, runOpenLoop } from '../../src/schedule/open-loop.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { fakeJobs } from './jobs.js';
 
 interface Start {
@@ -31,8 +31,7 @@ async function simulate(
     seed: 1,
     bounds: {},
     stop: new AbortController().signal,
-    now: clock.now,
-    sleep: clock.sleep,
+    clock,
     onDispatchLag: (lag) => lags.push(lag),
     ...rest,
   };
@@ -92,8 +91,7 @@ describe('runOpenLoop', () => {
           seed: 3,
           bounds: { requests: 200 },
           stop: new AbortController().signal,
-          now: clock.now,
-          sleep: clock.sleep,
+          clock,
         },
         async () => {
           started++;
@@ -144,8 +142,7 @@ describe('runOpenLoop', () => {
           seed: 1,
           bounds: { requests: 30 },
           stop: new AbortController().signal,
-          now: stalledNow,
-          sleep: clock.sleep,
+          clock: { ...clock, now: stalledNow },
         },
         async (job, scheduledAt) => {
           starts.push({ index: job.index, scheduledAt, startedAt: stalledNow() });
@@ -220,8 +217,7 @@ describe('runOpenLoop', () => {
           maxConcurrency: 1,
           bounds: {},
           stop: stop.signal,
-          now: clock.now,
-          sleep: clock.sleep,
+          clock,
         },
         async (job) => {
           starts.push(job.index);
@@ -250,8 +246,7 @@ describe('runOpenLoop', () => {
           seed: 1,
           bounds: {},
           stop: stop.signal,
-          now: clock.now,
-          sleep: clock.sleep,
+          clock,
         },
         async () => {},
       ),
@@ -272,8 +267,7 @@ describe('runOpenLoop', () => {
         seed: 1,
         bounds: {},
         stop: new AbortController().signal,
-        now: clock.now,
-        sleep: clock.sleep,
+        clock,
       },
       async (job) => {
         await clock.sleep(100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realSleep } from '../../src/schedule/sleep.js';
+import { realSleep } from '../src/clock.js';
 
 describe('realSleep', () => {
   it('waits at least the (rounded-up) delay', async () => {
