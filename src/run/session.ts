@@ -1,12 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import { sendCompletion, type Timeouts } from '../client/send.js';
+import { sendCompletion } from '../client/send.js';
 import { Transport } from '../client/transport.js';
 import { type Clock, realClock, type TimerHandle } from '../clock.js';
 import { GoodputTracker, type Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { Limiter } from '../limit/limiter.js';
-import type { RetryPolicy } from '../limit/retry-policy.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { ClientHealth } from '../metrics/health.js';
 import { Timeline } from '../metrics/timeline.js';

@@ -74,7 +74,7 @@ describe('runJob on fake time', () => {
 
   it('keeps the last outcome when stopped during a backoff, and sends nothing more', async () => {
     const stop = new AbortController();
-    const { clock, server, ctx, run } = setup([RATE_LIMITED, OK], { stop });
+    const { clock, server, run } = setup([RATE_LIMITED, OK], { stop });
     void clock.sleep(100).then(() => stop.abort());
     const finished = await run();
     expect(finished?.result.outcome).toBe('rate_limited');
