@@ -112,7 +112,7 @@ export interface ResolveStyle {
 export function checkTargetFlags(options: TargetFlags, style: ResolveStyle): TargetFlags {
   const flags = definedSettings(options, TARGET_FLAG_KEYS);
   if (!flags.params) return flags;
-  const params = parseSettings(paramsSchema, flags.params, style.path, '');
+  const params = parseSettings(paramsSchema, flags.params, (path) => style.path(['params', ...path]), '');
   return { ...flags, params };
 }
 

@@ -22,6 +22,12 @@ export interface PriorResults {
   dropped: number;
   /** Line of a cut-off last record (a killed process), removed from the file. */
   tornLine?: number;
+  /**
+   * The latest `endAt` of the kept results, ms on the run's clock. The resumed segment's clock
+   * starts there, so the run's time is the sum of its segments (the hours it was not running
+   * count for nothing) and throughput covers the whole run, not the last segment.
+   */
+  endedAtMs: number;
 }
 
 /**
@@ -36,13 +42,15 @@ export async function preparePriorResults(
   path: string,
   options: { retryErrors: boolean; onKept: (result: JobResult) => void },
 ): Promise<PriorResults> {
-  const prior: PriorResults = { done: new Set(), kept: 0, dropped: 0 };
+  const prior: PriorResults = { done: new Set(), kept: 0, dropped: 0, endedAtMs: 0 };
   if (!existsSync(path)) return prior;
   let needsRewrite = false;
   for await (const result of readResults(path, (line) => {
     prior.tornLine = line;
   })) {
-    if (prior.done.has(result.key) || (options.retryErrors && needsRerun(result))) {
+    // An interrupted job (a second Ctrl-C) was never finished: it always runs again.
+    const again = result.outcome === 'interrupted' || (options.retryErrors && needsRerun(result));
+    if (prior.done.has(result.key) || again) {
       needsRewrite = true;
       if (!prior.done.has(result.key)) prior.dropped++;
       continue;
@@ -59,6 +67,7 @@ export async function preparePriorResults(
     if (!prior.done.has(result.key) || seen.has(result.key)) continue;
     seen.add(result.key);
     prior.kept++;
+    prior.endedAtMs = Math.max(prior.endedAtMs, result.times.endAt);
     options.onKept(result);
     writer?.write(result);
   }

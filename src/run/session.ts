@@ -91,7 +91,7 @@ export class RunSession {
   readonly clock: Clock;
   /** The seed every open-loop phase's arrivals derive from (given or drawn): the report records it. */
   readonly arrivalSeed: number;
-  resumed: PriorResults | undefined;
+  readonly resumed: PriorResults | undefined;
   abortedReason: string | undefined;
 
   private readonly stopController = new AbortController();
@@ -112,7 +112,9 @@ export class RunSession {
     private readonly writer: ResultsWriter,
     private readonly transport: Transport,
     overall: MetricsCollector,
+    resumed: PriorResults | undefined,
   ) {
+    this.resumed = resumed;
     this.resultsPath = join(options.outDir, 'results.jsonl');
     this.overall = overall;
     this.goodput = goodputTrackers(options.targets, options.slos);
@@ -127,7 +129,8 @@ export class RunSession {
       ...(options.limits.tpm ? { tpm: options.limits.tpm } : {}),
       clock,
     });
-    this.runStart = now();
+    // A resumed run's clock goes on from where the kept results end (see PriorResults.endedAtMs).
+    this.runStart = now() - (resumed?.endedAtMs ?? 0);
     this.timeline = new Timeline(this.runStart, this.limiter.limit);
     this.limiter.onEvent((e) =>
       e.kind === 'hold'
@@ -177,9 +180,8 @@ export class RunSession {
       connections: options.limits.maxConcurrency,
       ...(options.timeouts.connectMs ? { connectTimeoutMs: options.timeouts.connectMs } : {}),
     });
-    const session = new RunSession(options, writer, transport, overall);
+    const session = new RunSession(options, writer, transport, overall, resumed);
     for (const r of kept) session.addToStatistics(r);
-    session.resumed = resumed;
     session.health.start();
     return session;
   }
