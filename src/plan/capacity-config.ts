@@ -8,13 +8,13 @@ import type { ConfigFile } from './config-file.js';
 import { CAPACITY_DEFAULTS, OPEN_LOOP_CEILING, RUN_DEFAULTS } from './defaults.js';
 import { arrivalSpec } from './phases.js';
 import {
-  checkTargetFlags,
   definedSettings,
   type ResolveStyle,
   type RunConfig,
   type RunOptions,
   resolveDatasets,
   resolveTimeouts,
+  targetSetup,
 } from './run-config.js';
 import { filePath, parseSettings } from './settings-errors.js';
 import { type CapacitySettingsInput, capacitySettingsSchema } from './settings-schema.js';
@@ -111,12 +111,7 @@ export function resolveCapacityConfig(
       retryErrors: false,
       recordHostname: s.recordHostname ?? false,
     },
-    targets: {
-      ...(config ? { config } : {}),
-      flags: checkTargetFlags(options, style),
-      env: options.env ?? process.env,
-      ...(options.mock ? { mock: options.mock } : {}),
-    },
+    targets: targetSetup(options, config, style),
     commandLine: options.command ?? [],
     given: { command: 'capacity', ...s, by: dimension, start, max, mock: Boolean(options.mock) },
     search: {

@@ -116,6 +116,20 @@ export function checkTargetFlags(options: TargetFlags, style: ResolveStyle): Tar
   return { ...flags, params };
 }
 
+/** The targets' ingredients of a run or capacity call: config file, checked flags, env, mock. */
+export function targetSetup(
+  options: TargetFlags & Pick<RunOptions, 'env' | 'mock'>,
+  config: ConfigFile | undefined,
+  style: ResolveStyle,
+): TargetSetup {
+  return {
+    ...(config ? { config } : {}),
+    flags: checkTargetFlags(options, style),
+    env: options.env ?? process.env,
+    ...(options.mock ? { mock: options.mock } : {}),
+  };
+}
+
 const TARGET_FLAG_KEYS: readonly (keyof TargetFlags)[] = [
   'models',
   'baseUrl',
@@ -243,12 +257,7 @@ export function resolveRunConfig(
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
     output: outputConfig(options, s.out, 'reports/', s.recordHostname ?? false),
-    targets: {
-      ...(config ? { config } : {}),
-      flags: checkTargetFlags(options, style),
-      env: options.env ?? process.env,
-      ...(options.mock ? { mock: options.mock } : {}),
-    },
+    targets: targetSetup(options, config, style),
     commandLine: options.command ?? [],
     given: { ...s, mock: Boolean(options.mock), config: options.config, resume: options.resume },
   };
