@@ -1,4 +1,3 @@
-import type { CapacityDimension, CapacityThresholds } from '../capacity/types.js';
 import { UserError } from '../errors.js';
 import { parseSlo } from '../eval/slo.js';
 import { DEFAULT_RETRY_POLICY } from '../limit/retry-policy.js';
@@ -21,10 +20,11 @@ import { type CapacitySettingsInput, capacitySettingsSchema } from './settings-s
 
 /** What a capacity search steps over and how each step is judged. */
 export interface SearchConfig {
-  dimension: CapacityDimension;
+  dimension: 'concurrency' | 'rate';
   start: number;
   max: number;
-  thresholds: Partial<CapacityThresholds>;
+  /** Overrides of the search's step verdict thresholds (its defaults live with the search). */
+  thresholds: Partial<Record<'max429Share' | 'maxErrorShare' | 'minGain', number>>;
   /** Each step is held this long or for this many requests, whichever ends first. */
   stepBounds: Required<LoadBounds>;
   /** Pause between steps, so a per-minute window forgets the last step. */
