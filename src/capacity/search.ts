@@ -1,3 +1,4 @@
+import { CAPACITY_DEFAULTS } from '../plan/defaults.js';
 import { formatPercent, formatRate } from '../report/format.js';
 import { buildAnswer, describeLoad, formatLoad } from './answer.js';
 import type {
@@ -10,11 +11,7 @@ import type {
   StepVerdict,
 } from './types.js';
 
-export const DEFAULT_THRESHOLDS: CapacityThresholds = {
-  max429Share: 0.02,
-  maxErrorShare: 0.01,
-  minGain: 0.05,
-};
+export const DEFAULT_THRESHOLDS: CapacityThresholds = CAPACITY_DEFAULTS.thresholds;
 
 /** Rates are measured to the hundredth of a request per second: finer steps are noise. */
 const RATE_DECIMALS = 100;
@@ -30,12 +27,12 @@ export function defaultSearchOptions(
     thresholds?: Partial<CapacityThresholds>;
   } = {},
 ): SearchOptions {
-  const start = overrides.start ?? 1;
+  const start = overrides.start ?? CAPACITY_DEFAULTS.start;
   const resolution = dimension === 'concurrency' ? 1 : Math.max(0.5, 0.1 * start);
   return {
     dimension,
     start,
-    max: overrides.max ?? (dimension === 'concurrency' ? 256 : 100),
+    max: overrides.max ?? CAPACITY_DEFAULTS.max[dimension],
     growth: overrides.growth ?? 2,
     resolution: overrides.resolution ?? resolution,
     maxSteps: overrides.maxSteps ?? 12,

@@ -80,8 +80,8 @@ export function resolveCapacityConfig(
   const fromRun = definedSettings(config?.run ?? {}, ['datasets', 'slos', 'timeouts', 'encoding']);
   const s = { ...fromRun, ...(config?.capacity ?? {}), ...given };
   const dimension = s.by ?? 'concurrency';
-  const start = s.start ?? 1;
-  const max = s.max ?? (dimension === 'concurrency' ? 256 : 100);
+  const start = s.start ?? CAPACITY_DEFAULTS.start;
+  const max = s.max ?? CAPACITY_DEFAULTS.max[dimension];
   if (max < start)
     throw new UserError(`--max (${max}) must be ≥ --start (${start}): the search goes upward from --start`);
   if (dimension === 'concurrency' && !Number.isInteger(start))

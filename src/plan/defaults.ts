@@ -36,5 +36,16 @@ export const RUN_DEFAULTS = {
   timeouts: { connectMs: 10_000, firstTokenMs: 120_000, idleMs: 60_000, totalMs: 600_000 },
 } as const;
 
-/** A capacity step is held this long or for this many requests, whichever ends first. */
-export const CAPACITY_DEFAULTS = { stepDurationMs: 20_000, stepRequests: 2_000, retries: 0 } as const;
+/**
+ * A capacity search: from `start` up to `max` (by dimension); each step held this long or for this
+ * many requests, whichever ends first; retries off (a 429 is information); the step verdict's
+ * thresholds.
+ */
+export const CAPACITY_DEFAULTS = {
+  start: 1,
+  max: { concurrency: 256, rate: 100 },
+  stepDurationMs: 20_000,
+  stepRequests: 2_000,
+  retries: 0,
+  thresholds: { max429Share: 0.02, maxErrorShare: 0.01, minGain: 0.05 },
+} as const;
