@@ -51,8 +51,8 @@ async function measureOne(mock, scenario, settings, workDir) {
     run: {
       rate: scenario.rate,
       arrival: scenario.arrival,
-      durationMs: settings.durationMs,
-      warmup: { durationMs: settings.warmupMs },
+      duration: `${settings.durationMs}ms`,
+      warmup: `${settings.warmupMs}ms`,
       adaptive: false,
       retries: 0,
     },

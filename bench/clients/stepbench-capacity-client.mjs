@@ -3,8 +3,8 @@
  * with known limits, then one JSON line with the answer, each step's load and timing (run-relative
  * ms, so the parent can tell the steps apart in the mock's records) and the search's wall time.
  *
- * argv[2]: JSON { url, dataset, outDir, capacity: { by, start, max, stepDurationMs, stepRequests,
- *                 stepCooldownMs } }
+ * argv[2]: JSON { url, dataset, outDir, capacity: { by, start, max, stepDuration, stepRequests,
+ *                 stepCooldown } } (the capacity() settings, as a config file spells them)
  */
 import { capacity } from '../../dist/capacity/run-capacity.js';
 import { processCost } from '../lib/child-runner.mjs';
@@ -20,6 +20,10 @@ const outcome = await capacity(
     baseUrl: config.url,
     env: { STEP_API_KEY: 'bench' },
     out: config.outDir,
+    // Rounds of a suite reuse a scenario's folder: each round replaces the last.
+    overwrite: true,
+    // Rounds of a suite reuse a scenario's folder: each round replaces the last.
+    overwrite: true,
     ...config.capacity,
   },
   {

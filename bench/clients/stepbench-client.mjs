@@ -23,6 +23,8 @@ const outcome = await run({
   concurrency: config.concurrency,
   requests: config.requests,
   out: config.outDir,
+  // Rounds of a suite reuse a scenario's folder: each round replaces the last.
+  overwrite: true,
   // A fixed closed loop, like the SDK loop it is compared with: this suite measures the client's
   // own overhead, not how fast adaptive concurrency ramps up to the limit.
   adaptive: false,

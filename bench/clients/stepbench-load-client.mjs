@@ -6,7 +6,7 @@
  * mock's records are its ground truth.
  *
  * argv[2]: JSON { url, dataset, outDir, run: { …RunOptions load fields: rate, arrival,
- *                 durationMs, concurrency, requests, warmup, adaptive, retries, … } }
+ *                 duration, concurrency, requests, warmup, adaptive, retries, … } } (run() settings)
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -31,6 +31,8 @@ const outcome = await run({
   baseUrl: config.url,
   env: { STEP_API_KEY: 'bench' },
   out: config.outDir,
+  // Rounds of a suite reuse a scenario's folder: each round replaces the last.
+  overwrite: true,
   ...config.run,
 });
 const cost = processCost(cpuBefore, performance.now() - t0);

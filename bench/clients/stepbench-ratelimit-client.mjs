@@ -22,6 +22,8 @@ const outcome = await run({
   concurrency: config.concurrency,
   requests: config.requests,
   out: config.outDir,
+  // Rounds of a suite reuse a scenario's folder: each round replaces the last.
+  overwrite: true,
   adaptive: config.adaptive,
   ...(config.retries === undefined ? {} : { retries: config.retries }),
 });
