@@ -56,8 +56,10 @@ describe('stepbench capacity against the mock', () => {
         // Resolution for rate is max(0.5, start/10) = 0.5 req/s.
         expect(found).toBeGreaterThanOrEqual(8.5);
         expect(found).toBeLessThanOrEqual(10.5);
-        expect(o.answer.sustainable?.rpm).toBeGreaterThan(480);
-        expect(o.answer.sustainable?.rpm).toBeLessThanOrEqual(640);
+        // The rpm achieved there is requests over the step's sending window: never above what the
+        // schedule asked (a late client stretches the window, so no lower bound but > 0).
+        expect(o.answer.sustainable?.rpm).toBeGreaterThan(0);
+        expect(o.answer.sustainable?.rpm).toBeLessThanOrEqual(found * 60 + 1e-6);
         expect(o.answer.stoppedBecause).toMatch(/429/);
       },
     );

@@ -149,13 +149,16 @@ describe('ground truth', () => {
     });
   });
 
-  test('server TTFT roughly matches the ttftMs setting', async () => {
+  test('server TTFT is at least the ttftMs setting, and comes before the end', async () => {
     await withMock({ ttftMs: 60, interTokenMs: 2, replyTokens: 5 }, async (mock) => {
       for (let i = 0; i < 3; i++) await postChat(mock, { body: { ...chat, stream: true } });
+      expect(mock.stats.records).toHaveLength(3);
       for (const r of mock.stats.records) {
-        const serverTtft = r.firstTokenAt! - r.receivedAt;
-        expect(serverTtft).toBeGreaterThanOrEqual(55);
-        expect(serverTtft).toBeLessThan(200);
+        // A timer never fires early (1 ms of rounding aside); how late it fires depends on the
+        // machine, so there is no upper bound here.
+        expect(r.firstTokenAt! - r.receivedAt).toBeGreaterThanOrEqual(59);
+        expect(r.firstTokenAt!).toBeGreaterThanOrEqual(r.headersAt);
+        expect(r.endAt).toBeGreaterThanOrEqual(r.firstTokenAt!);
       }
     });
   });
