@@ -19,6 +19,9 @@ describe('stepbench capacity against the mock', () => {
           env,
           max: 64,
           stepDurationMs: 700,
+          // Only the server's 429s decide here: whether throughput grows with load (the
+          // saturation rule) depends on how much CPU a loaded machine leaves the in-process mock.
+          thresholds: { minGain: 0 },
           out: await out(),
         });
         expect(o.answer.sustainable?.load).toBeGreaterThanOrEqual(11);
