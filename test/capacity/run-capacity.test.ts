@@ -20,8 +20,9 @@ describe('stepbench capacity against the mock', () => {
           max: 64,
           stepDurationMs: 700,
           // Only the server's 429s decide here: whether throughput grows with load (the
-          // saturation rule) depends on how much CPU a loaded machine leaves the in-process mock.
-          thresholds: { minGain: 0 },
+          // saturation rule) depends on how much CPU a loaded machine leaves the in-process mock,
+          // so it is off: a gain of −100 % means any throughput counts as growth.
+          thresholds: { minGain: -1 },
           out: await out(),
         });
         expect(o.answer.sustainable?.load).toBeGreaterThanOrEqual(11);
