@@ -14,12 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import capacitySearch, { defaultSettings as capacitySearchSettings } from './capacity-search.mjs';
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
+import groundTruth, { defaultSettings as groundTruthSettings } from './ground-truth.mjs';
 import manyStreams, { defaultSettings as manyStreamsSettings } from './many-streams.mjs';
 import openLoop, { defaultSettings as openLoopSettings } from './open-loop.mjs';
 import rateLimit, { defaultSettings as rateLimitSettings } from './rate-limit.mjs';
 
 const SUITES = [
   { suite: clientOverhead, defaults: clientOverheadSettings },
+  { suite: groundTruth, defaults: groundTruthSettings },
   { suite: rateLimit, defaults: rateLimitSettings },
   { suite: openLoop, defaults: openLoopSettings },
   { suite: manyStreams, defaults: manyStreamsSettings },

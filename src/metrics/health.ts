@@ -1,22 +1,44 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { HistogramSet, type Percentiles } from './histograms.js';
+import type { TargetSummary } from './target-metrics.js';
 
 /**
  * Above these the client itself, not the service, may be shaping the numbers (DESIGN §3: a load
- * tester must know when it is the bottleneck).
+ * tester must know when it is the bottleneck). A delay only matters next to what it delays, so
+ * the two delay rules are relative, with an absolute floor below which a delay is just timer and
+ * loopback jitter; and a verdict needs enough samples to be more than one outlier.
  */
 export const HEALTH_THRESHOLDS = {
   /**
-   * A late callback delays the timestamp of whatever chunk arrived meanwhile. Streamed chunks are
-   * typically 10–50 ms apart, so 5 ms of loop delay is already a visible share of an ITL gap,
-   * while 1–2 ms is within the jitter of a loopback socket and timer scheduling.
+   * Floor for event-loop delay and dispatch lag p99, ms. Node timers fire 1–2 ms late on an idle
+   * loop and a loopback socket jitters by as much; 5 ms leaves room for that.
    */
   eventLoopP99Ms: 5,
-  /**
-   * Node timers fire 1–2 ms late on an idle loop; 5 ms leaves room for that. Beyond it the
-   * arrival process the server saw is no longer the one asked for (bursty instead of paced).
-   */
   dispatchLagP99Ms: 5,
+  /**
+   * A late callback delays the timestamp of whatever chunk arrived meanwhile, by up to the delay.
+   * It makes the numbers doubtful once its p99 passes this share of the run's typical latency
+   * (the fastest target's TTFT p50, or e2e p50 without streaming): a 6.7 ms delay is 1/3 of a
+   * 20 ms TTFT but 0.3 % of a 2 s one. 10 % is about the spread one can read from a p50 anyway.
+   */
+  eventLoopShareOfLatency: 0.1,
+  /**
+   * Dispatch lag makes the offered load burstier than asked once it is a visible share of the
+   * gap between arrivals (1 / target rate): 10 % of it, or the floor, whichever is larger.
+   */
+  dispatchLagShareOfGap: 0.1,
+  /**
+   * A p99 of fewer than 100 samples is the maximum: one GC pause or the JIT compiling the hot
+   * paths in the first second would decide the verdict. From 100 samples on the p99 leaves out
+   * the single worst one. For the event loop that is ≥ 1 s of a healthy run (one sample per
+   * 10 ms tick); a loop blocked badly enough to tick less often still shows up in the CPU rule.
+   */
+  minSamples: 100,
+  /**
+   * CPU share is judged over at least this much measured time, ms: over a run shorter than a
+   * second it is mostly one-off start-up work (compiling, opening connections).
+   */
+  minMeasuredMs: 1000,
   /**
    * Constant arrivals lose at most a request at each window edge and Poisson arrivals vary by
    * chance over short runs; 3 % absorbs both, so a shortfall past it means the client fell behind.
@@ -62,6 +84,15 @@ export interface EventLoopDelay {
 export interface HealthSummary {
   /** Delay beyond the monitor's tick, ms; all 0 when the run was shorter than one tick. */
   eventLoopDelayMs: EventLoopDelay;
+  /** Ticks the event-loop monitor recorded (≈ one per 10 ms on a healthy loop). */
+  eventLoopSamples: number;
+  /** Wall time the client was watched over, ms (the measured phases). */
+  measuredMs: number;
+  /**
+   * The latency the event-loop delay is compared with, ms: the fastest target's TTFT p50 (e2e p50
+   * without streaming); null when unknown (then only the absolute floor applies).
+   */
+  latencyReferenceMs: number | null;
   /** User + system CPU time over wall time, percent of one core; can exceed 100 (GC, libuv threads). */
   cpuPercent: number;
   /** Open loop only: actual − intended start of each dispatch; null in closed loop. */
@@ -81,21 +112,46 @@ function fixed(value: number, digits = 1): string {
   return value.toFixed(digits);
 }
 
-/** Turns measurements into warnings, one per threshold crossed, each saying what it means and what to do. */
+/** The event-loop p99 above which timings are doubtful, ms, given the run's typical latency. */
+export function eventLoopLimitMs(latencyReferenceMs: number | null): number {
+  const t = HEALTH_THRESHOLDS;
+  return Math.max(t.eventLoopP99Ms, (latencyReferenceMs ?? 0) * t.eventLoopShareOfLatency);
+}
+
+/** The dispatch-lag p99 above which the offered load was burstier than asked, ms. */
+export function dispatchLagLimitMs(targetRate: number | null): number {
+  const t = HEALTH_THRESHOLDS;
+  const gapMs = targetRate !== null && targetRate > 0 ? 1000 / targetRate : 0;
+  return Math.max(t.dispatchLagP99Ms, gapMs * t.dispatchLagShareOfGap);
+}
+
+/**
+ * Turns measurements into warnings, one per rule broken, each saying what it means and what to
+ * do. Rules (HEALTH_THRESHOLDS says why): event-loop delay p99 above max(5 ms, 10 % of the
+ * reference latency), over ≥ 100 ticks; dispatch lag p99 above max(5 ms, 10 % of the arrival
+ * gap), over ≥ 100 dispatches; achieved rate under 97 % of target; CPU above 90 % of a core,
+ * over ≥ 1 s.
+ */
 export function healthWarnings(m: HealthMeasurements): string[] {
   const t = HEALTH_THRESHOLDS;
   const warnings: string[] = [];
   const loop = m.eventLoopDelayMs;
-  if (loop.p99 > t.eventLoopP99Ms) {
+  const loopLimit = eventLoopLimitMs(m.latencyReferenceMs);
+  if (m.eventLoopSamples >= t.minSamples && loop.p99 > loopLimit) {
+    const basis =
+      loopLimit > t.eventLoopP99Ms
+        ? `${fixed(t.eventLoopShareOfLatency * 100, 0)} % of the typical latency ${fixed(m.latencyReferenceMs ?? 0)} ms; `
+        : '';
     warnings.push(
-      `event-loop delay p99 was ${fixed(loop.p99)} ms (> ${t.eventLoopP99Ms} ms, max ${fixed(loop.max)} ms): ` +
+      `event-loop delay p99 was ${fixed(loop.p99)} ms (> ${fixed(loopLimit)} ms, ${basis}max ${fixed(loop.max)} ms): ` +
         'client-side timings may be inflated by up to that much; lower the concurrency or run shards',
     );
   }
-  const lagP99 = m.dispatchLagMs?.p99;
-  if (lagP99 != null && lagP99 > t.dispatchLagP99Ms) {
+  const lag = m.dispatchLagMs;
+  const lagLimit = dispatchLagLimitMs(m.targetRate);
+  if (lag && lag.count >= t.minSamples && lag.p99 != null && lag.p99 > lagLimit) {
     warnings.push(
-      `dispatch lag p99 was ${fixed(lagP99)} ms (> ${t.dispatchLagP99Ms} ms): requests left later than ` +
+      `dispatch lag p99 was ${fixed(lag.p99)} ms (> ${fixed(lagLimit)} ms): requests left later than ` +
         'the arrival schedule asked, so the offered load was burstier than intended; lower the rate or run shards',
     );
   }
@@ -106,13 +162,33 @@ export function healthWarnings(m: HealthMeasurements): string[] {
         'raise the concurrency limit, lower the rate, or run shards',
     );
   }
-  if (m.cpuPercent > t.cpuPercent) {
+  if (m.measuredMs >= t.minMeasuredMs && m.cpuPercent > t.cpuPercent) {
     warnings.push(
       `client CPU was ${Math.round(m.cpuPercent)} % of one core (> ${t.cpuPercent} %): the client is near ` +
         'saturation and its timings are suspect; lower the concurrency or run shards',
     );
   }
   return warnings;
+}
+
+/**
+ * The run's typical latency, for judging event-loop delay: the smallest TTFT p50 over the targets
+ * (e2e p50 for a target without a first token, e.g. no streaming); null when nothing completed.
+ */
+export function typicalLatencyMs(summaries: ReadonlyArray<Pick<TargetSummary, 'latency'>>): number | null {
+  let best: number | null = null;
+  for (const { latency } of summaries) {
+    const p50 = latency.ttft.p50 ?? latency.e2e.p50;
+    if (p50 !== null && (best === null || p50 < best)) best = p50;
+  }
+  return best;
+}
+
+/** `health` judged again next to the run's typical latency (what a report does once it knows it). */
+export function judgeHealth(health: HealthSummary, latencyReferenceMs: number | null): HealthSummary {
+  const { warnings: _, ...measurements } = health;
+  const judged: HealthMeasurements = { ...measurements, latencyReferenceMs };
+  return { ...judged, warnings: healthWarnings(judged) };
 }
 
 function nsToDelayMs(ns: number): number {
@@ -199,6 +275,9 @@ export class ClientHealth {
   summary(): HealthSummary {
     const measurements: HealthMeasurements = {
       eventLoopDelayMs: readEventLoop(this.loop),
+      eventLoopSamples: this.loop.count,
+      measuredMs: this.measuredMs(),
+      latencyReferenceMs: null,
       cpuPercent: this.cpuPercent(),
       dispatchLagMs: this.lag.count('queue') > 0 ? this.lag.percentiles('queue') : null,
       targetRate: this.targetRate,
@@ -209,6 +288,11 @@ export class ClientHealth {
           : null,
     };
     return { ...measurements, warnings: healthWarnings(measurements) };
+  }
+
+  private measuredMs(): number {
+    if (this.startedAt === undefined) return 0;
+    return Math.round(((this.stoppedAt ?? this.now()) - this.startedAt) * 1000) / 1000;
   }
 
   private cpuPercent(): number {

@@ -77,12 +77,20 @@ function round3(value: number): number {
  */
 export class HistogramSet {
   private readonly histograms = new Map<MetricName, hdr.Histogram>();
+  /**
+   * Exact running sum of the recorded values per metric, in stored units (integer µs or tokens),
+   * so means (and the totals shown beside them) are exact rather than bucket midpoints: one request
+   * of 1,310,727 prompt tokens has a mean of 1,310,727, not its bucket's 1,311,232. Integers add
+   * exactly in a double up to 2^53 (≈ 285 years of µs).
+   */
+  private readonly sums = new Map<MetricName, number>();
 
   /** Records `value`: ms for duration metrics, a count for token metrics. Non-finite values are ignored. */
   record(name: MetricName, value: number): void {
     if (!Number.isFinite(value)) return;
     const stored = isDurationMetric(name) ? msToMicros(value) : Math.max(0, Math.round(value));
     this.histogramFor(name).recordValue(stored);
+    this.sums.set(name, (this.sums.get(name) ?? 0) + stored);
   }
 
   has(name: MetricName): boolean {
@@ -100,7 +108,9 @@ export class HistogramSet {
   /**
    * Statistics in report units. min and max come from the histogram buckets (like the
    * percentiles), not from the raw extremes, so a decoded or merged histogram reports exactly
-   * the same numbers as the one that recorded the values.
+   * the same numbers as the one that recorded the values. `mean` is the exact sum ÷ count
+   * (merges add the sums; a decoded set needs them passed to `decode`, else it falls back to the
+   * buckets' mean); `stddev` is the buckets'.
    */
   percentiles(name: MetricName): Percentiles {
     const h = this.histograms.get(name);
@@ -123,7 +133,7 @@ export class HistogramSet {
     return {
       count: h.totalCount,
       min: at(0),
-      mean: round3(h.mean / scale),
+      mean: round3((this.sums.get(name) ?? h.mean * h.totalCount) / h.totalCount / scale),
       p50: at(50),
       p90: at(90),
       p95: at(95),
@@ -140,22 +150,37 @@ export class HistogramSet {
     return out;
   }
 
-  /** Rebuilds a set from `encode()` output (or a report's `histograms`). Unknown names are rejected. */
-  static decode(encoded: Readonly<Record<string, string | undefined>>): HistogramSet {
+  /**
+   * Rebuilds a set from `encode()` output (or a report's `histograms`). Unknown names are rejected.
+   * The encoding holds bucket counts only: pass the exact `means` (report units, e.g. a report's
+   * `summary.latency.<metric>.mean` — see `reportedMeans`) to get the exact means back; without
+   * them a metric's mean is the buckets' mean.
+   */
+  static decode(
+    encoded: Readonly<Record<string, string | undefined>>,
+    means: Readonly<Partial<Record<MetricName, number | null>>> = {},
+  ): HistogramSet {
     const set = new HistogramSet();
     for (const [name, base64] of Object.entries(encoded)) {
       if (base64 === undefined) continue;
       if (!isMetricName(name)) throw new Error(`unknown histogram metric "${name}"`);
       const decoded = hdr.decodeFromCompressedBase64(base64, HDR_CONFIG.bitBucketSize, false);
       // Decoded histograms cannot grow (reference §7.4 gotcha 2): copy into a fresh one.
-      set.histogramFor(name).add(decoded);
+      const h = set.histogramFor(name);
+      h.add(decoded);
+      const mean = means[name];
+      const scale = isDurationMetric(name) ? 1000 : 1;
+      set.sums.set(name, mean == null ? h.mean * h.totalCount : mean * scale * h.totalCount);
     }
     return set;
   }
 
-  /** Adds every histogram of `other` into this set (exact: HDR merges bucket counts). */
+  /** Adds every histogram of `other` into this set (exact: HDR merges bucket counts, sums add). */
   merge(other: HistogramSet): void {
-    for (const [name, h] of other.histograms) this.histogramFor(name).add(h);
+    for (const [name, h] of other.histograms) {
+      this.histogramFor(name).add(h);
+      this.sums.set(name, (this.sums.get(name) ?? 0) + (other.sums.get(name) ?? h.mean * h.totalCount));
+    }
   }
 
   private histogramFor(name: MetricName): hdr.Histogram {

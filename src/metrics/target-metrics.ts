@@ -2,7 +2,13 @@ import type { Price } from '../plan/types.js';
 import { isSuccess } from '../results/outcomes.js';
 import type { JobResult } from '../results/types.js';
 import { type CostSummary, summarizeCost } from './cost.js';
-import { DURATION_METRICS, type DurationMetric, HistogramSet, type Percentiles } from './histograms.js';
+import {
+  DURATION_METRICS,
+  type DurationMetric,
+  HistogramSet,
+  type MetricName,
+  type Percentiles,
+} from './histograms.js';
 import { emptyOutcomeCounts, gotResponse, type OutcomeCounts } from './outcomes.js';
 import {
   type MeasurementWindow,
@@ -229,4 +235,20 @@ export class TargetMetrics {
       ),
     };
   }
+}
+
+/**
+ * The exact per-metric means a summary carries, keyed by histogram name: what
+ * `HistogramSet.decode` needs to rebuild a report's histograms with exact means.
+ */
+export function reportedMeans(summary: TargetSummary): Partial<Record<MetricName, number | null>> {
+  const means: Partial<Record<MetricName, number | null>> = {};
+  for (const metric of DURATION_METRICS) means[metric] = summary.latency[metric].mean;
+  const t = summary.tokens;
+  means.prompt_tokens = t.prompt.perRequest.mean;
+  means.completion_tokens = t.completion.perRequest.mean;
+  means.cached_tokens = t.cached.perRequest.mean;
+  means.total_tokens = t.total.perRequest.mean;
+  if (t.reasoning) means.reasoning_tokens = t.reasoning.perRequest.mean;
+  return means;
 }

@@ -186,7 +186,8 @@ export const capacitySettingsSchema = strict({
   stepCooldown: durationField().optional(),
   max429Share: numberField({ min: 0, max: 1 }).optional(),
   maxErrorShare: numberField({ min: 0, max: 1 }).optional(),
-  minGain: numberField({ min: 0 }).optional(),
+  // −1 (a gain of −100 %) turns the saturation rule off: only 429s, errors and SLOs decide.
+  minGain: numberField({ min: -1 }).optional(),
 });
 export type CapacitySettingsInput = z.input<typeof capacitySettingsSchema>;
 export type CapacitySettings = z.output<typeof capacitySettingsSchema>;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { BadRow } from '../dataset/types.js';
 import type { GoodputSummary } from '../eval/slo.js';
 import type { MetricsCollector } from '../metrics/collector.js';
-import type { HealthSummary } from '../metrics/health.js';
+import { type HealthSummary, judgeHealth, typicalLatencyMs } from '../metrics/health.js';
 import { HDR_CONFIG } from '../metrics/histograms.js';
 import { TargetMetrics } from '../metrics/target-metrics.js';
 import type { TimelineJSON } from '../metrics/timeline.js';
@@ -128,7 +128,9 @@ export function buildReport(input: ReportInput): Report {
   if (input.timeline) report.timeline = input.timeline;
   if (input.resumed) report.resumed = input.resumed;
   if (input.phases) report.phases = input.phases;
-  if (input.health) report.health = input.health;
+  // Event-loop delay is judged next to the latencies it could distort, known only here.
+  if (input.health)
+    report.health = judgeHealth(input.health, typicalLatencyMs(targets.map((t) => t.summary)));
   if (input.slos) report.slos = input.slos;
   if (input.goodput) report.goodput = input.goodput;
   if (input.aborted) report.aborted = input.aborted;

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,21 @@ import { cliBuilt, finished, runCli, spawnCli } from '../helpers/cli.js';
 import { withMock } from '../helpers/mock.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+/** Resolves when the child has written a line matching `pattern` to stderr. */
+function stderrLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += String(d);
+      if (!pattern.test(seen)) return;
+      child.stderr?.off('data', onData);
+      resolve();
+    };
+    child.stderr?.on('data', onData);
+    child.once('close', () => reject(new Error(`exited before printing ${pattern}:\n${seen}`)));
+  });
+}
 
 describe('stepbench CLI exit codes', () => {
   let dir: string;
@@ -124,7 +140,7 @@ describe('stepbench CLI exit codes', () => {
   });
 
   it('130: a second SIGINT aborts in-flight requests, records them as interrupted and still writes', async () => {
-    await withMock({ ttftMs: 3000, replyTokens: 4 }, async (mock) => {
+    await withMock({ ttftMs: 30_000, replyTokens: 4 }, async (mock) => {
       const out = join(dir, 'sigint2');
       const child = spawnCli(
         ['run', 'datasets/smoke.csv', '--base-url', mock.url, '--no-progress', '-c', '3', '-o', out],
@@ -135,7 +151,10 @@ describe('stepbench CLI exit codes', () => {
       const done = finished(child);
       while (mock.stats.inFlight < 3) await new Promise((r) => setTimeout(r, 20));
       child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 200));
+      // The second signal only once the child says it handled the first (not after a fixed pause
+      // a loaded machine can overrun): the replies take 30 s, so all three are still in flight.
+      await stderrLine(child, /no new requests; waiting for those in flight/);
+      expect(mock.stats.inFlight).toBe(3);
       child.kill('SIGINT');
       const r = await done;
       expect(r.code).toBe(130);

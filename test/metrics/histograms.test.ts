@@ -48,6 +48,33 @@ describe('HistogramSet', () => {
     expect(p).toMatchObject({ count: 3, min: 10, p50: 20, max: 30, mean: 20 });
   });
 
+  it('keeps exact means next to the buckets: one 1,310,727-token prompt has that mean', () => {
+    const set = new HistogramSet();
+    set.record('prompt_tokens', 1_310_727);
+    const p = set.percentiles('prompt_tokens');
+    expect(p.mean).toBe(1_310_727);
+    // The percentiles still come from the bucket (3 significant digits).
+    expect(p.max).not.toBe(1_310_727);
+    expectNear(p.max, 1_310_727);
+    set.record('e2e', 1234.5678);
+    set.record('e2e', 0.0014);
+    expect(set.percentiles('e2e').mean).toBe(617.285); // (1234568 + 1) µs ÷ 2, in ms
+  });
+
+  it('adds exact sums on merge, and decode takes the means back', () => {
+    const a = new HistogramSet();
+    const b = new HistogramSet();
+    a.record('prompt_tokens', 1_310_727);
+    b.record('prompt_tokens', 3);
+    a.merge(b);
+    expect(a.percentiles('prompt_tokens').mean).toBe(655_365);
+    const encoded = a.encode();
+    // Without the means only the buckets are known.
+    expect(HistogramSet.decode(encoded).percentiles('prompt_tokens').mean).not.toBe(655_365);
+    const rebuilt = HistogramSet.decode(encoded, { prompt_tokens: 655_365 });
+    expect(rebuilt.percentiles('prompt_tokens')).toEqual(a.percentiles('prompt_tokens'));
+  });
+
   it('ignores non-finite values and reports an empty metric as nulls, not zeros', () => {
     const set = new HistogramSet();
     set.record('e2e', Number.NaN);
@@ -67,7 +94,10 @@ describe('HistogramSet', () => {
     const encoded = set.encode();
     expect(encoded.e2e).toMatch(/^HISTF/);
     expect(Object.keys(encoded).sort()).toEqual(['e2e', 'prompt_tokens']);
-    const decoded = HistogramSet.decode(encoded);
+    const decoded = HistogramSet.decode(encoded, {
+      e2e: set.percentiles('e2e').mean,
+      prompt_tokens: set.percentiles('prompt_tokens').mean,
+    });
     expect(decoded.count('e2e')).toBe(500);
     expect(decoded.percentiles('e2e')).toEqual(set.percentiles('e2e'));
     expect(decoded.percentiles('prompt_tokens')).toEqual(set.percentiles('prompt_tokens'));
@@ -101,7 +131,7 @@ describe('HistogramSet', () => {
         left.merge(right);
         expect(left.percentiles('latency')).toEqual(both.percentiles('latency'));
         // And through the wire format, as shards' reports would be merged.
-        const viaWire = HistogramSet.decode(left.encode());
+        const viaWire = HistogramSet.decode(left.encode(), { latency: left.percentiles('latency').mean });
         expect(viaWire.percentiles('latency')).toEqual(both.percentiles('latency'));
       }),
       { numRuns: 50 },

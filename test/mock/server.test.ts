@@ -149,13 +149,16 @@ describe('ground truth', () => {
     });
   });
 
-  test('server TTFT roughly matches the ttftMs setting', async () => {
+  test('server TTFT is at least the ttftMs setting, and comes before the end', async () => {
     await withMock({ ttftMs: 60, interTokenMs: 2, replyTokens: 5 }, async (mock) => {
       for (let i = 0; i < 3; i++) await postChat(mock, { body: { ...chat, stream: true } });
+      expect(mock.stats.records).toHaveLength(3);
       for (const r of mock.stats.records) {
-        const serverTtft = r.firstTokenAt! - r.receivedAt;
-        expect(serverTtft).toBeGreaterThanOrEqual(55);
-        expect(serverTtft).toBeLessThan(200);
+        // A timer never fires early (1 ms of rounding aside); how late it fires depends on the
+        // machine, so there is no upper bound here.
+        expect(r.firstTokenAt! - r.receivedAt).toBeGreaterThanOrEqual(59);
+        expect(r.firstTokenAt!).toBeGreaterThanOrEqual(r.headersAt);
+        expect(r.endAt).toBeGreaterThanOrEqual(r.firstTokenAt!);
       }
     });
   });
@@ -239,8 +242,9 @@ describe('ground truth', () => {
 
   test('sustains a thousand concurrent slow streams', async () => {
     const { Agent, request } = await import('undici');
-    // A long TTFT keeps early streams open while the rest connect, so they really overlap.
-    await withMock({ ttftMs: 2000, interTokenMs: 20, replyTokens: 20 }, async (mock) => {
+    // A long TTFT keeps early streams open while the rest connect, so they really overlap (5 s:
+    // a loaded machine can take seconds to open 1000 sockets).
+    await withMock({ ttftMs: 5000, interTokenMs: 20, replyTokens: 20 }, async (mock) => {
       const agent = new Agent({ connections: 1000, pipelining: 0 });
       try {
         const one = async () => {
@@ -261,5 +265,7 @@ describe('ground truth', () => {
         await agent.close();
       }
     });
-  });
+    // 20,000 chunks through one in-process event loop: seconds on a quiet machine, far more on a
+    // loaded one. The limit only catches a hang; how fast it goes is not what this test checks.
+  }, 180_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { formatSummary } from '../../src/report/console.js';
 import { buildReport } from '../../src/report/json.js';
+import { makeResult } from '../metrics/job-result-factory.js';
 import { sampleReportInput } from './report-fixture.js';
 
 describe('formatSummary', () => {
@@ -41,6 +42,21 @@ describe('formatSummary', () => {
     const p50 = Number(ttft[2]);
     expect(p50).toBeGreaterThan(150);
     expect(p50).toBeLessThan(250);
+  });
+
+  it('prints exact token totals and means, not bucket values', () => {
+    const collector = new MetricsCollector();
+    collector.add(makeResult({ target: 'big', usage: { promptTokens: 1_310_727, totalTokens: 1_310_777 } }));
+    const report = buildReport({
+      collector,
+      run: sampleReportInput().run,
+      targets: [],
+      dataset: { files: ['big.jsonl'], rows: 1, badRows: [] },
+    });
+    const prompt = report.targets[0]!.summary.tokens.prompt;
+    expect(prompt.total).toBe(1_310_727);
+    expect(prompt.perRequest.mean).toBe(1_310_727);
+    expect(formatSummary(report)).toContain('prompt 1,310,727 (mean 1,310,727.0)');
   });
 
   it('lists only non-zero outcome classes', () => {

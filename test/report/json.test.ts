@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { DURATION_METRICS, HistogramSet } from '../../src/metrics/histograms.js';
+import { reportedMeans } from '../../src/metrics/target-metrics.js';
 import { buildReport, writeReportJson } from '../../src/report/json.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
 import { OUTCOME_CLASSES } from '../../src/results/outcomes.js';
@@ -107,7 +108,7 @@ describe('buildReport', () => {
   it('embeds histograms that decode to the same percentiles as the summary', () => {
     const report = buildReport(sampleReportInput());
     const flash = report.targets[0]!;
-    const decoded = HistogramSet.decode(flash.histograms);
+    const decoded = HistogramSet.decode(flash.histograms, reportedMeans(flash.summary));
     for (const metric of DURATION_METRICS) {
       expect(decoded.percentiles(metric)).toEqual(flash.summary.latency[metric]);
     }
