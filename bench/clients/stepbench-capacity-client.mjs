@@ -22,8 +22,6 @@ const outcome = await capacity(
     out: config.outDir,
     // Rounds of a suite reuse a scenario's folder: each round replaces the last.
     overwrite: true,
-    // Rounds of a suite reuse a scenario's folder: each round replaces the last.
-    overwrite: true,
     ...config.capacity,
   },
   {
