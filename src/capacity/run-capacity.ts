@@ -6,7 +6,7 @@ import type { Phase } from '../plan/phases.js';
 import type { ResolveStyle } from '../plan/run-config.js';
 import type { Target } from '../plan/types.js';
 import type { Report } from '../report/schema.js';
-import { type RunEvents, type RunIo, type RunShape, runPipeline } from '../run/pipeline.js';
+import { type RunIo, type RunShape, runPipeline } from '../run/pipeline.js';
 import type { ProgressSnapshot } from '../run/session.js';
 import { measureStep } from './measure-step.js';
 import { CapacitySearch, defaultSearchOptions } from './search.js';
@@ -116,6 +116,6 @@ export async function capacity(
     ...(options.stop ? { stop: options.stop } : {}),
     ...(options.abort ? { abort: options.abort } : {}),
   };
-  const outcome = await runPipeline(config, searchShape(config, events), io, {} as RunEvents);
+  const outcome = await runPipeline(config, searchShape(config, events), io);
   return { ...outcome, answer: outcome.report.capacity };
 }

@@ -1,5 +1,5 @@
+import type { Random } from '../random.js';
 import { type Dist, sampleDist } from './dist.js';
-import type { Random } from './prng.js';
 import type { ReplyTokens } from './reply.js';
 
 /** One text-bearing chunk to send, and when (ms after the request arrived). */

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Random } from './prng.js';
+import type { Random } from '../random.js';
 
 /** A delay distribution in milliseconds. A bare number is a constant delay. */
 export type Dist =

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Random } from '../random.js';
 import type { MockOptions } from './options.js';
-import type { Random } from './prng.js';
 import type { MockState } from './state.js';
 import type { MockRequestRecord } from './stats.js';
 import { type WireError, wireErrorBody } from './wire-errors.js';

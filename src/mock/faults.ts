@@ -1,4 +1,4 @@
-import { createRandom, mixSeed } from './prng.js';
+import { createRandom, mixSeed } from '../random.js';
 
 /** Where a stall happens: no headers at all, or after the role chunk and a few tokens. */
 export type StallPhase = 'before-headers' | 'mid-stream';

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../dataset/types.js';
-import { createRandom, hashString, mixSeed, type Random } from './prng.js';
+import { createRandom, hashString, mixSeed, type Random } from '../random.js';
 
 /**
  * The words a mock reply is made of; each item counts as exactly one token. The mix is on

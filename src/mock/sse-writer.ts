@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import type { Random } from '../random.js';
 import type { MockQuirks } from './options.js';
-import type { Random } from './prng.js';
 
 type FramingQuirks = Pick<MockQuirks, 'crlf' | 'noSpaceAfterData' | 'keepAliveComments' | 'splitWrites'>;
 

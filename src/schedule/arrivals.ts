@@ -1,4 +1,4 @@
-import { createRandom, type Random } from '../mock/prng.js';
+import { createRandom, type Random } from '../random.js';
 
 /**
  * How arrivals are spaced at a given rate. `constant`: evenly (k6's arrival-rate executors).

@@ -1,6 +1,6 @@
 import { Limiter, type LimiterOptions } from '../../src/limit/limiter.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../../src/limit/retry-policy.js';
-import { createRandom } from '../../src/mock/prng.js';
+import { createRandom } from '../../src/random.js';
 import type { OutcomeClass } from '../../src/results/outcomes.js';
 import type { FakeClock } from '../helpers/fake-clock.js';
 

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { planChunks } from '../../src/mock/chunk-plan.js';
-import { createRandom } from '../../src/mock/prng.js';
+import { createRandom } from '../../src/random.js';
 
 const reply = { reasoning: ['a', 'b', 'c'], answer: ['x', 'y', 'z', 'w'], finishReason: 'stop' as const };
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { checkDist, distMean, parseDist, sampleDist } from '../../src/mock/dist.js';
-import { createRandom } from '../../src/mock/prng.js';
+import { createRandom } from '../../src/random.js';
 
 describe('parseDist', () => {
   test.each([

@@ -1,5 +1,5 @@
 /**
- * Tiny deterministic randomness for the mock: a string hash to derive seeds and a 32-bit PRNG.
+ * Tiny deterministic randomness (mock replies and faults, open-loop arrivals): a string hash to derive seeds and a 32-bit PRNG.
  * Reproducibility matters more than quality here — the same seed must give the same replies and
  * delays on every machine and Node version, which `Math.random` cannot promise.
  */
