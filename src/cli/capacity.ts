@@ -64,6 +64,11 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         type: 'string',
         describe: 'Output folder (default reports/capacity-<timestamp>)',
       })
+      .option('preconnect', {
+        type: 'boolean',
+        describe:
+          'Open the connections and warm the client before the clock starts (default on; --no-preconnect measures a cold start)',
+      })
       .option('overwrite', {
         type: 'boolean',
         describe: 'Replace an earlier run in --out (without it, a folder holding results is refused)',

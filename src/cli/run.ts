@@ -131,6 +131,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'boolean',
         describe: "Write this machine's host name into report.json (off by default: reports get shared)",
       })
+      .option('preconnect', {
+        type: 'boolean',
+        describe:
+          'Open the connections and warm the client before the clock starts (default on; --no-preconnect measures a cold start)',
+      })
       .option('overwrite', {
         type: 'boolean',
         describe: 'Replace an earlier run in --out (without it, a folder holding results is refused)',

@@ -41,12 +41,23 @@ export class AttemptDeadlines {
     if (outer?.aborted) this.controller.abort(outer.reason);
     else outer?.addEventListener('abort', this.onOuterAbort, { once: true });
     const fire = (phase: TimeoutAbortReason['phase']) => () => this.controller.abort(reason(phase));
-    if (timeouts.firstTokenMs) this.firstToken = setTimeout(fire('first_token'), timeouts.firstTokenMs);
+    this.firstTokenFire = fire('first_token');
     if (timeouts.totalMs) this.total = setTimeout(fire('total'), timeouts.totalMs);
     this.idleFire = fire('idle');
   }
 
   private readonly idleFire: () => void;
+  private readonly firstTokenFire: () => void;
+  private disposed = false;
+
+  /**
+   * The request is on the wire: the first token is due within `firstTokenMs` of this, like
+   * ttft, so a slow connection set-up (the connect timeout's business) does not eat into it.
+   */
+  sent(): void {
+    if (this.disposed || this.firstToken || !this.timeouts.firstTokenMs) return;
+    this.firstToken = setTimeout(this.firstTokenFire, this.timeouts.firstTokenMs);
+  }
 
   /** Response headers arrived: the body may now be silent for at most `idleMs` at a time. */
   started(): void {
@@ -64,6 +75,7 @@ export class AttemptDeadlines {
 
   /** The attempt is over: no timer may fire after this. */
   dispose(): void {
+    this.disposed = true;
     this.outer?.removeEventListener('abort', this.onOuterAbort);
     clearTimeout(this.firstToken);
     clearTimeout(this.idle);

@@ -11,6 +11,7 @@ import { StreamDecoder } from './stream-decoder.js';
 import type { Transport } from './transport.js';
 import type { AttemptError, AttemptResult, OutcomeClass } from './types.js';
 import { estimateUsage } from './usage.js';
+import { watchAttempt } from './wire-clock.js';
 import { errorFromBody } from './wire-error.js';
 
 // The client's public surface, in one import for the run loop.
@@ -68,12 +69,23 @@ async function attempt(
 ): Promise<AttemptResult> {
   const signal = deadlines.signal;
   const endpoint = prepareTarget(target);
-  const payload = JSON.stringify(buildRequestBody(target, messages, rowParams));
+  // A Buffer, not a string: undici keeps a Buffer body as it is, which is how the wire clock
+  // recognises this request when its headers are written (wire-clock.ts).
+  const payload = Buffer.from(JSON.stringify(buildRequestBody(target, messages, rowParams)));
+  const wire = watchAttempt(payload, now, () => deadlines.sent());
   const finish = (
     partial: Partial<AttemptResult> & Pick<AttemptResult, 'outcome' | 'times'>,
-  ): AttemptResult => finalize(partial, messages, () => targetSecrets(target));
+  ): AttemptResult => {
+    if (wire.connect) {
+      partial.times.connectStart = wire.connect.startAt;
+      partial.times.connectEnd = wire.connect.endAt;
+    }
+    return finalize(partial, messages, () => targetSecrets(target));
+  };
 
-  const sentAt = now();
+  // Only a fallback: the clock starts when the headers are on the wire (wire.sentAt), after any
+  // wait for a connection and its set-up. A request that never got written keeps this one.
+  const requestedAt = now();
   let response: Dispatcher.ResponseData;
   try {
     response = await transport.pool(endpoint.origin).request({
@@ -90,10 +102,11 @@ async function attempt(
     return finish({
       outcome,
       error: { message: `request to ${endpoint.origin} failed: ${message}` },
-      times: { sentAt, endAt: now() },
+      times: { sentAt: wire.sentAt ?? requestedAt, endAt: now() },
     });
   }
   const headersAt = now();
+  const sentAt = wire.sentAt ?? requestedAt;
   deadlines.started();
   const { statusCode: status, headers, body } = response;
   const base = { status, ...responseMeta(headers) };

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { timedConnector } from './wire-clock.js';
 
 export interface TransportOptions {
   /** Connections per origin; set it to the run's max concurrency so no request queues in undici. */
@@ -53,7 +54,8 @@ export class Transport {
       // Chat completions are POSTs, which undici never pipelines; 1 keeps keep-alive on.
       pipelining: 1,
       keepAliveTimeout: this.options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-      connect: { timeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+      // undici's connector, timed per socket: the attempt that opens a connection reports it.
+      connect: timedConnector({ timeout: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS }),
       headersTimeout: this.headersTimeoutMs,
       bodyTimeout: this.bodyTimeoutMs,
     });

@@ -29,6 +29,10 @@ export interface ToolCall {
  * Optional ones are missing when the attempt never got that far.
  */
 export interface AttemptTimes {
+  /** Set-up of the connection this attempt opened (TCP, and TLS for https); absent on a reused one. */
+  connectStart?: number;
+  connectEnd?: number;
+  /** The request's headers written to the socket (after any connection set-up). */
   sentAt: number;
   headersAt?: number;
   /** First chunk with any text: content, reasoning, reasoning_content or a tool call. */

@@ -1,7 +1,17 @@
 import * as hdr from 'hdr-histogram-js';
 
 /** Duration metrics (DESIGN §3), recorded as integer microseconds, reported as ms. */
-export const DURATION_METRICS = ['ttfb', 'ttft', 'ttfa', 'itl', 'tpot', 'e2e', 'latency', 'queue'] as const;
+export const DURATION_METRICS = [
+  'connect',
+  'ttfb',
+  'ttft',
+  'ttfa',
+  'itl',
+  'tpot',
+  'e2e',
+  'latency',
+  'queue',
+] as const;
 /** Per-request token counts, recorded as integers. */
 export const TOKEN_METRICS = [
   'prompt_tokens',

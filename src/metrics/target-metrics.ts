@@ -150,6 +150,8 @@ export class TargetMetrics {
     for (const attempt of attempts) {
       if (attempt.outcome === 'rate_limited') a.rateLimited++;
       a.backoffMs += attempt.waitMs;
+      // Every connection the run had to open, whichever attempt opened it and however it ended.
+      if (attempt.connectMs !== undefined) this.histograms.record('connect', attempt.connectMs);
     }
   }
 

@@ -59,7 +59,11 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
     if (url.pathname.startsWith('/_mock/')) return handleControl(stats, url, res);
 
-    stats.requestStarted();
+    const route = matchRoute(req.method ?? 'GET', url.pathname);
+    // Metadata reads (models, account, token count) are not load: a client that warms its
+    // connections with GET /v1/models must not change what the stats say it sent.
+    const counted = route?.recorded ?? true;
+    if (counted) stats.requestStarted();
     const number = requestNumber++;
     const ex: Exchange = {
       req,
@@ -80,14 +84,13 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
         reasoningTokens: 0,
       },
     };
-    const route = matchRoute(req.method ?? 'GET', url.pathname);
     let closed!: () => void;
     openResponses.set(res, new Promise<void>((resolve) => (closed = resolve)));
     res.once('close', () => {
       const endAt = performance.now();
       // 0 = the client left before any response was written (statusCode would claim 200).
       const status = res.headersSent ? res.statusCode : 0;
-      stats.requestEnded(status);
+      if (counted) stats.requestEnded(status);
       if (route?.recorded) {
         const clientClosed = !res.writableFinished && !ex.closedByServer;
         stats.addRecord({

@@ -47,7 +47,7 @@ const zeroRateLimited = (): RateLimitedCounts => ({ concurrency: 0, rpm: 0, tpm:
 const zeroFaults = (): FaultCounts => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as FaultCounts;
 
 export interface MockStatsSnapshot {
-  /** Every request except the mock's own `/_mock/*` routes. */
+  /** Every request except the mock's own `/_mock/*` routes and the metadata reads (`GET /v1/models`, `/v1/accounts`, token count). */
   requests: number;
   /** Responses by HTTP status, e.g. `{"200": 10, "401": 1}`; `"0"` counts clients gone before any response. */
   byStatus: Record<string, number>;

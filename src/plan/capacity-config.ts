@@ -5,9 +5,10 @@ import type { ArrivalSpec } from '../schedule/arrivals.js';
 import type { LoadBounds } from '../schedule/types.js';
 import type { ConfigFile } from './config-file.js';
 import { CAPACITY_DEFAULTS, OPEN_LOOP_CEILING, RUN_DEFAULTS } from './defaults.js';
-import { arrivalSpec } from './phases.js';
+import { arrivalSpec, type Phase } from './phases.js';
 import {
   definedSettings,
+  preconnectCount,
   type ResolveStyle,
   type RunConfig,
   type RunOptions,
@@ -57,6 +58,20 @@ export interface CapacityOptions
       | 'streamUsage'
     > {}
 
+/** The load of a step at `load`, only as far as connections go. */
+function stepPhaseShape(dimension: SearchConfig['dimension'], load: number): Phase {
+  const value = { kind: 'constant', value: load } as const;
+  return {
+    name: 'first step',
+    warmup: false,
+    load:
+      dimension === 'concurrency'
+        ? { kind: 'closed', concurrency: value }
+        : { kind: 'open', rate: value, arrival: { kind: 'constant' } },
+    bounds: {},
+  };
+}
+
 export const CAPACITY_SETTING_KEYS = Object.keys(
   capacitySettingsSchema.shape,
 ) as (keyof CapacitySettingsInput)[];
@@ -103,6 +118,9 @@ export function resolveCapacityConfig(
     retryPolicy: { ...DEFAULT_RETRY_POLICY, retries: s.retries ?? CAPACITY_DEFAULTS.retries },
     timeouts: resolveTimeouts(s.timeouts),
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
+    // The first step's connections; later steps open theirs as they grow (reported as connect).
+    preconnect:
+      s.preconnect === false ? 0 : preconnectCount([stepPhaseShape(dimension, start)], OPEN_LOOP_CEILING),
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
     output: {
       dir: s.out,

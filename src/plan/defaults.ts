@@ -30,6 +30,13 @@ export const GENERATION_PARAMS = [
 /** Open loop without a cap on requests in flight: connections are opened as needed, up to this many. */
 export const OPEN_LOOP_CEILING = 10_000;
 
+/**
+ * Connections opened before an open loop starts: its rate × this much time in flight (an
+ * estimate of the latency, which is not known yet), at most PRECONNECT_OPEN_LOOP_MAX.
+ */
+export const PRECONNECT_OPEN_LOOP_SECONDS = 2;
+export const PRECONNECT_OPEN_LOOP_MAX = 256;
+
 /** Named timeouts and the Ctrl-C grace period of every run, ms. */
 export const RUN_DEFAULTS = {
   graceMs: 30_000,

@@ -4,7 +4,13 @@ import { parseSlo, type Slo } from '../eval/slo.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../limit/retry-policy.js';
 import type { MockOptionsInput } from '../mock/options.js';
 import type { ConfigFile } from './config-file.js';
-import { DEFAULT_CONCURRENCY, OPEN_LOOP_CEILING, RUN_DEFAULTS } from './defaults.js';
+import {
+  DEFAULT_CONCURRENCY,
+  OPEN_LOOP_CEILING,
+  PRECONNECT_OPEN_LOOP_MAX,
+  PRECONNECT_OPEN_LOOP_SECONDS,
+  RUN_DEFAULTS,
+} from './defaults.js';
 import type { OutputConfig } from './output.js';
 import { checkPhases, type Phase, peakConcurrency, phaseFromSpec, phasesFromFlags } from './phases.js';
 import { filePath, type PathStyle, parseSettings } from './settings-errors.js';
@@ -62,6 +68,8 @@ export interface RunConfig {
   timeouts: ResolvedTimeouts;
   maxErrorRate?: number;
   graceMs: number;
+  /** Connections to open per origin before the clock starts (0: a cold start, on purpose). */
+  preconnect: number;
   /** Seed of the open-loop arrival times; drawn at random (and reported) when not set. */
   arrivalSeed?: number;
   output: OutputConfig;
@@ -198,6 +206,26 @@ function phasesOf(s: RunSettings, concurrency: number): Phase[] {
   });
 }
 
+/**
+ * How many connections the run will want at once, so they can be opened before the clock starts:
+ * a closed loop's peak concurrency; an open loop's rate × a latency estimate, within its cap.
+ */
+export function preconnectCount(phases: readonly Phase[], maxConcurrency: number): number {
+  let peak = 0;
+  for (const p of phases) {
+    if (p.load.kind === 'closed') peak = Math.max(peak, peakConcurrency([p], 1));
+    else {
+      const r = p.load.rate;
+      const rate = r.kind === 'constant' ? r.value : Math.max(r.from, r.to);
+      peak = Math.max(
+        peak,
+        Math.min(PRECONNECT_OPEN_LOOP_MAX, Math.ceil(rate * PRECONNECT_OPEN_LOOP_SECONDS)),
+      );
+    }
+  }
+  return Math.min(peak, maxConcurrency);
+}
+
 /** The named timeouts over their defaults. */
 export function resolveTimeouts(t: RunSettings['timeouts']): ResolvedTimeouts {
   const d = RUN_DEFAULTS.timeouts;
@@ -255,6 +283,10 @@ export function resolveRunConfig(
     timeouts: resolveTimeouts(s.timeouts),
     ...(s.maxErrorRate !== undefined ? { maxErrorRate: s.maxErrorRate } : {}),
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
+    preconnect:
+      s.preconnect === false
+        ? 0
+        : preconnectCount(phases, openLoop ? ceiling : Math.max(concurrency, ceiling)),
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
     output: outputConfig(options, s.out, 'reports/', s.recordHostname ?? false),
     targets: targetSetup(options, config, style),

@@ -147,6 +147,8 @@ const commonShape = {
   timeouts: timeoutsSchema.optional(),
   grace: durationField().optional(),
   recordHostname: flagField().optional(),
+  /** Open the run's connections and warm the client before the clock starts (default on). */
+  preconnect: flagField().optional(),
 };
 
 /** The `run` section of a config file, the `stepbench run` flags and the library's `run()` settings. */

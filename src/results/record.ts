@@ -30,6 +30,8 @@ export function attemptRecord(
   if (attempt.status !== undefined) rec.status = attempt.status;
   if (attempt.error) rec.error = attempt.error;
   if (attempt.traceId) rec.traceId = attempt.traceId;
+  if (t.connectStart !== undefined && t.connectEnd !== undefined)
+    rec.connectMs = us(t.connectEnd - t.connectStart);
   if (t.headersAt !== undefined) rec.headersAt = us(t.headersAt - runStart);
   if (t.firstTokenAt !== undefined) rec.firstTokenAt = us(t.firstTokenAt - runStart);
   return rec;
@@ -53,6 +55,8 @@ export function buildJobResult(
     latency: us(t.endAt - times.scheduledAt),
     queue: us(times.dispatchedAt - times.scheduledAt),
   };
+  if (t.connectStart !== undefined && t.connectEnd !== undefined)
+    durations.connect = us(t.connectEnd - t.connectStart);
   if (t.headersAt !== undefined) durations.ttfb = us(t.headersAt - t.sentAt);
   if (t.firstTokenAt !== undefined) durations.ttft = us(t.firstTokenAt - t.sentAt);
   if (t.firstAnswerAt !== undefined) durations.ttfa = us(t.firstAnswerAt - t.sentAt);
@@ -86,6 +90,8 @@ export function buildJobResult(
     output: final.text,
     attempts,
   };
+  if (t.connectStart !== undefined) result.times.connectStart = rel(t.connectStart);
+  if (t.connectEnd !== undefined) result.times.connectEnd = rel(t.connectEnd);
   if (t.headersAt !== undefined) result.times.headersAt = rel(t.headersAt);
   if (t.firstTokenAt !== undefined) result.times.firstTokenAt = rel(t.firstTokenAt);
   if (t.firstAnswerAt !== undefined) result.times.firstAnswerAt = rel(t.firstAnswerAt);

@@ -12,6 +12,9 @@ export interface AttemptRecord {
   status?: number;
   error?: AttemptError;
   traceId?: string;
+  /** Set-up of the connection this attempt opened, ms; absent on a reused connection. */
+  connectMs?: number;
+  /** Headers written to the socket. */
   sentAt: number;
   headersAt?: number;
   firstTokenAt?: number;
@@ -43,6 +46,10 @@ export interface JobResult {
   times: {
     scheduledAt: number;
     dispatchedAt: number;
+    /** The final attempt opened a connection from connectStart to connectEnd (absent when it reused one). */
+    connectStart?: number;
+    connectEnd?: number;
+    /** The final attempt's headers written to the socket: ttfb, ttft, ttfa and e2e start here. */
     sentAt: number;
     headersAt?: number;
     firstTokenAt?: number;
@@ -51,6 +58,8 @@ export interface JobResult {
   };
   /** Derived durations (DESIGN §3); absent when the attempt did not get that far. */
   durations: {
+    /** Connection set-up of the final attempt; absent on a reused connection. */
+    connect?: number;
     ttfb?: number;
     ttft?: number;
     ttfa?: number;

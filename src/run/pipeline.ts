@@ -95,6 +95,7 @@ export async function runPipeline<Extra extends object>(
       timeouts: config.timeouts,
       slos: config.slos,
       graceMs: config.graceMs,
+      preconnect: config.preconnect,
       targets,
       outDir,
       ...(config.output.mode === 'resume' ? { resume: { retryErrors: config.output.retryErrors } } : {}),

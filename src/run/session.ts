@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { sendCompletion } from '../client/send.js';
 import { Transport } from '../client/transport.js';
+import { preconnect, warmDecoder } from '../client/warm-up.js';
 import { type Clock, realClock, type TimerHandle } from '../clock.js';
 import { GoodputTracker, type Slo } from '../eval/slo.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -46,6 +47,8 @@ export interface SessionOptions
   random: () => number;
   /** Makes one attempt; default `sendCompletion` over the session's transport (a fake in tests). */
   send?: SendAttempt;
+  /** Connections per origin to open, and the client to warm, before the run's clock starts. */
+  preconnect?: number;
 }
 
 /** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
@@ -180,6 +183,17 @@ export class RunSession {
       connections: options.limits.maxConcurrency,
       ...(options.timeouts.connectMs ? { connectTimeoutMs: options.timeouts.connectMs } : {}),
     });
+    // Before the session exists, so before its clock starts: a warm client (warm-up.ts).
+    if (options.preconnect && !options.send) {
+      warmDecoder();
+      const bounded = AbortSignal.timeout(options.timeouts.connectMs);
+      await preconnect(
+        transport,
+        options.targets,
+        options.preconnect,
+        options.stop ? AbortSignal.any([bounded, options.stop]) : bounded,
+      );
+    }
     const session = new RunSession(options, writer, transport, overall, resumed);
     for (const r of kept) session.addToStatistics(r);
     session.health.start();
