@@ -220,7 +220,8 @@ const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
 
   if (req.method === 'GET' && url.pathname === '/_truth') {
-    const body = { config, modelsRequests, records: truth };
+    // timeOrigin turns the records' times into epoch ms, to compare with another process's clock.
+    const body = { config, timeOrigin: performance.timeOrigin, modelsRequests, records: truth };
     if (url.searchParams.get('reset') === '1') {
       truth = [];
       modelsRequests = 0;
