@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import capacitySearch, { defaultSettings as capacitySearchSettings } from './capacity-search.mjs';
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
+import coldStart, { defaultSettings as coldStartSettings } from './cold-start.mjs';
 import groundTruth, { defaultSettings as groundTruthSettings } from './ground-truth.mjs';
 import manyStreams, { defaultSettings as manyStreamsSettings } from './many-streams.mjs';
 import openLoop, { defaultSettings as openLoopSettings } from './open-loop.mjs';
@@ -26,6 +27,7 @@ const SUITES = [
   { suite: openLoop, defaults: openLoopSettings },
   { suite: manyStreams, defaults: manyStreamsSettings },
   { suite: capacitySearch, defaults: capacitySearchSettings },
+  { suite: coldStart, defaults: coldStartSettings },
 ];
 
 const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));
