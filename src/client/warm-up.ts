@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Target } from '../plan/types.js';
 import { prepareTarget } from './request.js';
 import { StreamDecoder } from './stream-decoder.js';
@@ -23,6 +24,8 @@ export async function preconnect(
   signal: AbortSignal,
 ): Promise<void> {
   if (count < 1) return;
+  // Every preconnect request listens on this one signal: hundreds of listeners are expected.
+  setMaxListeners(0, signal);
   const byOrigin = new Map<string, { path: string; headers: Record<string, string> }>();
   for (const target of targets) {
     const { origin, path, headers } = prepareTarget(target);
