@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess } from './server-process.mjs';
 
 const SERVER = fileURLToPath(new URL('../servers/independent-sse.mjs', import.meta.url));
 
@@ -10,35 +9,10 @@ const SERVER = fileURLToPath(new URL('../servers/independent-sse.mjs', import.me
  * `{ ttftMs, msPerToken, tokens }`.
  */
 export async function startIndependentServer(config = {}, { readyTimeoutMs = 15_000 } = {}) {
-  const child = spawn(process.execPath, [SERVER, JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // If the bench dies, take the server with it rather than orphan it.
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`independent server did not start in ${readyTimeoutMs} ms\n${stderr}`)),
-      readyTimeoutMs,
-    );
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line).url);
-      } catch (err) {
-        reject(new Error(`independent server printed ${JSON.stringify(line)}: ${err}`));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`independent server exited (code ${code}) before listening\n${stderr}`));
-    });
+  const { child, url, stop } = await startServerProcess([SERVER, JSON.stringify(config)], {
+    name: 'independent server',
+    urlFrom: (line) => JSON.parse(line).url,
+    readyTimeoutMs,
   });
   const origin = new URL(url).origin;
   return {
@@ -50,11 +24,6 @@ export async function startIndependentServer(config = {}, { readyTimeoutMs = 15_
       if (!res.ok) throw new Error(`GET /_truth answered ${res.status}`);
       return res.json();
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop,
   };
 }

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess } from './server-process.mjs';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const READY = /stepbench mock listening on (http:\/\/\S+)/;
@@ -12,34 +11,10 @@ const READY = /stepbench mock listening on (http:\/\/\S+)/;
  * ['--ttft-ms', '20'].
  */
 export async function startMockProcess(flags, { readyTimeoutMs = 15_000 } = {}) {
-  const child = spawn(process.execPath, [CLI, 'mock', '--port', '0', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // If the bench dies (an exception, Ctrl-C), take the mock with it rather than orphan it.
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`mock did not start in ${readyTimeoutMs} ms\n${stderr}`)),
-      readyTimeoutMs,
-    );
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const m = READY.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mock exited (code ${code}) before listening\n${stderr}`));
-    });
+  const { child, url, stop } = await startServerProcess([CLI, 'mock', '--port', '0', ...flags], {
+    name: 'mock',
+    urlFrom: (line) => READY.exec(line)?.[1],
+    readyTimeoutMs,
   });
   const origin = new URL(url).origin;
 
@@ -54,12 +29,7 @@ export async function startMockProcess(flags, { readyTimeoutMs = 15_000 } = {}) 
     },
     /** CPU ms the mock process has used so far (user+sys), or null off Linux. */
     cpuMs: () => processCpuMs(child.pid),
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop,
   };
 }
 
