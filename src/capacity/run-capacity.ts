@@ -1,8 +1,12 @@
 import { UserError } from '../errors.js';
 import type { ExitCodeValue } from '../exit-codes.js';
-import { type CapacityConfig, type CapacityOptions, resolveCapacityConfig } from '../plan/capacity-config.js';
+import {
+  type CapacityConfig,
+  type CapacityOptions,
+  capacityStepPhase,
+  resolveCapacityConfig,
+} from '../plan/capacity-config.js';
 import { loadConfigFile } from '../plan/config-file.js';
-import type { Phase } from '../plan/phases.js';
 import type { ResolveStyle } from '../plan/run-config.js';
 import type { Target } from '../plan/types.js';
 import type { Report } from '../report/schema.js';
@@ -27,26 +31,6 @@ export interface CapacityEvents {
   onStep?(info: { load: number; step: number }): void;
   onMeasured?(step: StepMeasurement): void;
   onStart?(snapshot: () => ProgressSnapshot): void;
-}
-
-function stepPhase(config: CapacityConfig, load: number): Phase {
-  const { dimension, stepBounds, arrival } = config.search;
-  const name = `${dimension === 'concurrency' ? 'c' : 'rate'}=${load}`;
-  const bounds = { ...stepBounds };
-  if (dimension === 'concurrency') {
-    return {
-      name,
-      warmup: false,
-      load: { kind: 'closed', concurrency: { kind: 'constant', value: load } },
-      bounds,
-    };
-  }
-  return {
-    name,
-    warmup: false,
-    load: { kind: 'open', rate: { kind: 'constant', value: load }, arrival },
-    bounds,
-  };
 }
 
 /** A capacity search as a run shape: each step is a bounded phase, chosen by the search as it goes. */
@@ -78,7 +62,7 @@ function searchShape(config: CapacityConfig, events: CapacityEvents): RunShape<{
           await session.clock.sleep(config.search.stepCooldownMs, session.stopSignal);
         if (session.stopSignal.aborted) break;
         events.onStep?.({ load, step });
-        const record = await session.runPhase(stepPhase(config, load), source);
+        const record = await session.runPhase(capacityStepPhase(config.search, load), source);
         records.push(record);
         // A step cut short by Ctrl-C measured a different load than intended: keep it in the
         // results but do not let it steer (or end) the search.

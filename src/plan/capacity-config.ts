@@ -58,17 +58,18 @@ export interface CapacityOptions
       | 'streamUsage'
     > {}
 
-/** The load of a step at `load`, only as far as connections go. */
-function stepPhaseShape(dimension: SearchConfig['dimension'], load: number): Phase {
+/** One step of the search at `load`: a bounded phase, closed loop or evenly spaced arrivals. */
+export function capacityStepPhase(search: SearchConfig, load: number): Phase {
+  const name = `${search.dimension === 'concurrency' ? 'c' : 'rate'}=${load}`;
   const value = { kind: 'constant', value: load } as const;
   return {
-    name: 'first step',
+    name,
     warmup: false,
     load:
-      dimension === 'concurrency'
+      search.dimension === 'concurrency'
         ? { kind: 'closed', concurrency: value }
-        : { kind: 'open', rate: value, arrival: { kind: 'constant' } },
-    bounds: {},
+        : { kind: 'open', rate: value, arrival: search.arrival },
+    bounds: { ...search.stepBounds },
   };
 }
 
@@ -102,6 +103,20 @@ export function resolveCapacityConfig(
   if (dimension === 'concurrency' && !Number.isInteger(start))
     throw new UserError(`--start must be a whole number when searching over concurrency (got ${start})`);
   const thresholds = definedSettings(s, ['max429Share', 'maxErrorShare', 'minGain']);
+  const search: SearchConfig = {
+    dimension,
+    start,
+    max,
+    thresholds,
+    stepBounds: {
+      durationMs: s.stepDuration ?? CAPACITY_DEFAULTS.stepDurationMs,
+      requests: s.stepRequests ?? CAPACITY_DEFAULTS.stepRequests,
+    },
+    stepCooldownMs: s.stepCooldown ?? 0,
+    // Evenly spaced arrivals by default: a step should offer exactly its load. Poisson bursts
+    // over a short step would read as saturation or trip a sliding-window limit early.
+    arrival: s.arrival ? arrivalSpec(s) : { kind: 'constant' },
+  };
   return {
     command: 'capacity',
     datasets: resolveDatasets(s.datasets, 'capacity'),
@@ -120,7 +135,7 @@ export function resolveCapacityConfig(
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
     // The first step's connections; later steps open theirs as they grow (reported as connect).
     preconnect:
-      s.preconnect === false ? 0 : preconnectCount([stepPhaseShape(dimension, start)], OPEN_LOOP_CEILING),
+      s.preconnect === false ? 0 : preconnectCount([capacityStepPhase(search, start)], OPEN_LOOP_CEILING),
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
     output: {
       dir: s.out,
@@ -132,19 +147,6 @@ export function resolveCapacityConfig(
     targets: targetSetup(options, config, style),
     commandLine: options.command ?? [],
     given: { command: 'capacity', ...s, by: dimension, start, max, mock: Boolean(options.mock) },
-    search: {
-      dimension,
-      start,
-      max,
-      thresholds,
-      stepBounds: {
-        durationMs: s.stepDuration ?? CAPACITY_DEFAULTS.stepDurationMs,
-        requests: s.stepRequests ?? CAPACITY_DEFAULTS.stepRequests,
-      },
-      stepCooldownMs: s.stepCooldown ?? 0,
-      // Evenly spaced arrivals by default: a step should offer exactly its load. Poisson bursts
-      // over a short step would read as saturation or trip a sliding-window limit early.
-      arrival: s.arrival ? arrivalSpec(s) : { kind: 'constant' },
-    },
+    search,
   };
 }

@@ -263,6 +263,7 @@ export function resolveRunConfig(
   // Open loop: the arrival rate is what is being controlled, so the limiter only caps (no
   // adaptive throttling unless asked) and the ceiling is the phases' own cap.
   const ceiling = peakConcurrency(phases, OPEN_LOOP_CEILING);
+  const maxConcurrency = openLoop ? ceiling : Math.max(concurrency, ceiling);
   const rpm = s.rpm ?? tier?.rpm;
   const tpm = s.tpm ?? tier?.tpm;
   return {
@@ -274,7 +275,7 @@ export function resolveRunConfig(
     slos: (s.slos ?? []).map((text) => parseSlo(text)),
     limits: {
       adaptive: s.adaptive ?? !openLoop,
-      maxConcurrency: openLoop ? ceiling : Math.max(concurrency, ceiling),
+      maxConcurrency,
       ...(rpm !== undefined ? { rpm } : {}),
       ...(tpm !== undefined ? { tpm } : {}),
       ...(s.tier ? { tier: s.tier as StepfunTierName } : {}),
@@ -283,10 +284,7 @@ export function resolveRunConfig(
     timeouts: resolveTimeouts(s.timeouts),
     ...(s.maxErrorRate !== undefined ? { maxErrorRate: s.maxErrorRate } : {}),
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
-    preconnect:
-      s.preconnect === false
-        ? 0
-        : preconnectCount(phases, openLoop ? ceiling : Math.max(concurrency, ceiling)),
+    preconnect: s.preconnect === false ? 0 : preconnectCount(phases, maxConcurrency),
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
     output: outputConfig(options, s.out, 'reports/', s.recordHostname ?? false),
     targets: targetSetup(options, config, style),
