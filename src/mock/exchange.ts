@@ -31,12 +31,15 @@ export function sendJson(
   extraHeaders: Record<string, string> = {},
 ): void {
   if (ex.res.headersSent || ex.res.destroyed) return;
+  // Stamped before the write: ground truth says when, at the earliest, a client can see it.
+  const at = performance.now();
+  ex.record.headersAt = at;
+  ex.record.lastWriteAt = at;
   ex.res.writeHead(status, {
     ...extraHeaders,
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
   });
-  ex.record.headersAt = performance.now();
   ex.res.end(body);
 }
 

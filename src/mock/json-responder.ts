@@ -1,3 +1,4 @@
+import { DueTimer } from './due-timer.js';
 import type { Exchange } from './exchange.js';
 import { sendError, sendJson } from './exchange.js';
 import { completionId, type ReplyToSend, type Stoppable } from './stream-responder.js';
@@ -15,10 +16,9 @@ export type JsonFailure = 'error' | 'abort';
  * as the stream), as one `application/json` body per wire facts §3.
  */
 export function jsonReply(ex: Exchange, reply: ReplyToSend, failure?: JsonFailure): Stoppable {
-  let timer: NodeJS.Timeout | undefined;
-  ex.res.once('close', () => clearTimeout(timer));
-  const wait = Math.max(0, ex.record.receivedAt + reply.doneAtMs - performance.now());
-  timer = setTimeout(() => {
+  const timer = new DueTimer();
+  ex.res.once('close', () => timer.clear());
+  timer.at(ex.record.receivedAt + reply.doneAtMs, () => {
     if (failure === 'error')
       return sendError(ex, serverError('The server had an error while generating the response'));
     if (failure === 'abort') {
@@ -55,10 +55,10 @@ export function jsonReply(ex: Exchange, reply: ReplyToSend, failure?: JsonFailur
     ex.record.completionTokens = completionTokens;
     ex.record.reasoningTokens = reasoningTokens;
     sendJson(ex, 200, JSON.stringify(body));
-  }, wait);
+  });
   return {
     stop() {
-      clearTimeout(timer);
+      timer.clear();
       return !ex.res.headersSent && !ex.res.destroyed;
     },
   };

@@ -23,6 +23,8 @@ export class SseWriter {
     private readonly res: ServerResponse,
     private readonly quirks: FramingQuirks,
     private readonly random: Random,
+    /** Called just before each piece is written: the caller's ground truth of the last write. */
+    private readonly onWrite: () => void = () => {},
   ) {
     this.newline = quirks.crlf ? '\r\n' : '\n';
     this.prefix = quirks.noSpaceAfterData ? 'data:' : 'data: ';
@@ -54,6 +56,7 @@ export class SseWriter {
   private write(text: string): void {
     if (this.gone) return;
     if (!this.quirks.splitWrites) {
+      this.onWrite();
       this.res.write(text);
       return;
     }
@@ -73,6 +76,7 @@ export class SseWriter {
     }
     const size = 1 + Math.floor(this.random() * 3);
     const end = Math.min(buffer.length, this.offset + size);
+    this.onWrite();
     this.res.write(buffer.subarray(this.offset, end));
     this.offset = end;
     if (end >= buffer.length) {

@@ -20,11 +20,16 @@ export interface MockRequestRecord {
   status: number;
   /** When the request's headers arrived (handler entry). */
   receivedAt: number;
-  /** When the response headers were written. */
+  /** Just before the response headers were written (ground-truth times are taken before the write). */
   headersAt: number;
-  /** When the first chunk with non-empty reasoning or content was written (streams only). */
+  /** Just before the first chunk with non-empty reasoning or content was written (streams only). */
   firstTokenAt?: number;
-  /** When the response ended (or the client went away). */
+  /**
+   * When the last piece of the response was handed to the socket, taken just before that write:
+   * no client can see the response end earlier. Absent when nothing was written.
+   */
+  lastWriteAt?: number;
+  /** When the response closed (after the flush; a client may have read the end before it), or the client went away. */
   endAt: number;
   promptTokens: number;
   /** Tokens actually sent, reasoning included. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PlannedChunk } from './chunk-plan.js';
 import { ChunkEncoder } from './chunks.js';
+import { DueTimer } from './due-timer.js';
 import type { Exchange } from './exchange.js';
 import { SseWriter } from './sse-writer.js';
 import type { ChatRequest } from './validate.js';
@@ -54,20 +55,21 @@ export function streamReply(ex: Exchange, reply: ReplyToSend, interrupt?: Stream
     usageMode: quirks.usage,
     finishReasonStyle: quirks.finishReasonStyle,
   });
-  const writer = new SseWriter(res, quirks, ex.random);
+  const writer = new SseWriter(res, quirks, ex.random, () => {
+    record.lastWriteAt = performance.now();
+  });
 
+  // Stamped before the write, like every ground-truth time: a client cannot see it earlier.
+  record.headersAt = performance.now();
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
-  record.headersAt = performance.now();
   writer.data(encoder.role());
 
-  let timer: NodeJS.Timeout | undefined;
+  const timer = new DueTimer();
   let finished = false;
-  res.once('close', () => clearTimeout(timer));
+  res.once('close', () => timer.clear());
   const arrivedAt = record.receivedAt;
-  const schedule = (atMs: number, step: () => void) => {
-    timer = setTimeout(step, Math.max(0, arrivedAt + atMs - performance.now()));
-  };
+  const schedule = (atMs: number, step: () => void) => timer.at(arrivedAt + atMs, step);
 
   let completion = 0;
   const finish = (textAlreadyCarried: boolean) => {
@@ -104,10 +106,10 @@ export function streamReply(ex: Exchange, reply: ReplyToSend, interrupt?: Stream
     if (chunk.kind === 'reasoning') record.reasoningTokens += chunk.tokens;
     record.completionTokens = completion;
     const carryFinish = last && quirks.finalChunkCarriesText;
+    record.firstTokenAt ??= performance.now();
     writer.data(
       encoder.text(chunk.kind, chunk.text, completion, carryFinish ? reply.finishReason : undefined),
     );
-    record.firstTokenAt ??= performance.now();
     if (!last) schedule(reply.chunks[index + 1]!.atMs, () => sendChunk(index + 1));
     else if (carryFinish) finish(true);
     else finishOrStrike();
@@ -119,7 +121,7 @@ export function streamReply(ex: Exchange, reply: ReplyToSend, interrupt?: Stream
 
   return {
     stop() {
-      clearTimeout(timer);
+      timer.clear();
       if (finished || res.destroyed) return false;
       finished = true;
       writer.end();
