@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { type DecodedReply, outcomeOfFinish, reasoningOf } from './reply.js';
 import { ToolCallMerger } from './tool-calls.js';
@@ -5,7 +6,7 @@ import type { AttemptError } from './types.js';
 import { parseWireUsage } from './usage.js';
 import { quote, wireError } from './wire-error.js';
 
-const DECODE_STREAMING = { stream: true } as const;
+const BOM = 0xfeff;
 /** How much of a body that turns out not to be SSE is kept to explain what it was. */
 const HEAD_LIMIT = 64 * 1024;
 
@@ -24,7 +25,12 @@ const BLANK = /^\s*$/;
  * arrays joined once at the end, and usage is kept as the last parsed object and converted once.
  */
 export class StreamDecoder {
-  private readonly utf8 = new TextDecoder('utf-8');
+  // StringDecoder rather than TextDecoder: the same replacement of bad bytes and the same handling
+  // of characters split across reads, at about a third of the cost per read (0.2 vs 0.67 µs for a
+  // 250-byte chunk here), and it is called once per read of every stream. Unlike TextDecoder it
+  // keeps a leading BOM, which feed() drops (SSE ignores one at the start of the stream).
+  private readonly utf8 = new StringDecoder('utf8');
+  private atStart = true;
   private readonly parser: EventSourceParser;
   private readonly textParts: string[] = [];
   private readonly reasoningParts: string[] = [];
@@ -69,13 +75,13 @@ export class StreamDecoder {
   /** Feeds one read of the body, which arrived at `at` (performance.now ms). */
   push(bytes: Uint8Array, at: number): void {
     if (this.finished) return;
-    this.feed(this.utf8.decode(bytes, DECODE_STREAMING), at);
+    this.feed(this.utf8.write(bytes), at);
   }
 
   /** The body ended (EOF) at `at`: flushes what is buffered and returns the reply. */
   end(at: number): DecodedReply {
     if (!this.finished) {
-      this.feed(this.utf8.decode(), at);
+      this.feed(this.utf8.end(), at);
       // A last event without its trailing blank line is still an event for us (servers that
       // close right after the final chunk). `parser.reset({consume: true})` is not enough: it
       // parses the unterminated line but, per the SSE spec, drops the undispatched event. A
@@ -86,6 +92,10 @@ export class StreamDecoder {
   }
 
   private feed(text: string, at: number): void {
+    if (this.atStart && text !== '') {
+      this.atStart = false;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    }
     if (text === '') return;
     this.at = at;
     if (this.head && this.headLength < HEAD_LIMIT) {

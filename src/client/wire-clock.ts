@@ -19,18 +19,31 @@ export interface ConnectTiming {
   endAt: number;
 }
 
+/**
+ * The latest read on one socket: stamped by a 'readable' listener registered before undici's own,
+ * so it is taken before undici parses the bytes and before any body chunk or the response headers
+ * reach the attempt (which may be a promise hop, a nextTick or a paused stream later).
+ */
+export interface SocketReads {
+  /** performance.now() ms of the latest read. */
+  at: number;
+}
+
 /** What the wire said about one attempt. */
 export interface WireTimes {
   /** When the headers were written to the socket; undefined while (or if never) written. */
   sentAt?: number;
   /** Set-up of the connection this attempt opened; undefined on a reused connection. */
   connect?: ConnectTiming;
+  /** Reads of the socket the request went out on; undefined until then, or for a foreign socket. */
+  reads?: SocketReads;
 }
 
 const watched = new WeakMap<Buffer, { times: WireTimes; now: () => number; onSent: () => void }>();
 // Sockets whose set-up no attempt has claimed yet: the first request written on a socket is the
 // one that waited for it (undici opens a connection for a request it cannot place elsewhere).
 const unclaimed = new WeakMap<Socket, ConnectTiming>();
+const socketReads = new WeakMap<Socket, SocketReads>();
 
 interface SendHeadersMessage {
   request: { body?: unknown };
@@ -50,6 +63,8 @@ function onSendHeaders(message: unknown): void {
   watched.delete(body);
   const sentAt = entry.now();
   entry.times.sentAt = sentAt;
+  const reads = socketReads.get(socket);
+  if (reads) entry.times.reads = reads;
   entry.onSent();
   // The set-up was timed on performance.now(); carried over to the attempt's own clock as
   // distances back from this moment, so an injected clock sees consistent times.
@@ -85,8 +100,45 @@ export function timedConnector(options: buildConnector.BuildOptions): buildConne
   return (opts, callback) => {
     const startAt = performance.now();
     return connect(opts, (err, socket) => {
-      if (!err && socket) unclaimed.set(socket as Socket, { startAt, endAt: performance.now() });
+      if (!err && socket) {
+        unclaimed.set(socket as Socket, { startAt, endAt: performance.now() });
+        watchReads(socket as Socket);
+      }
       callback(err, socket as never);
     });
+  };
+}
+
+function watchReads(socket: Socket): void {
+  const reads: SocketReads = { at: performance.now() };
+  // Registered before undici's own 'readable' listener (undici attaches it after this connector
+  // returns), so it runs first on every read. It reads nothing itself.
+  socket.on('readable', () => {
+    reads.at = performance.now();
+  });
+  socketReads.set(socket, reads);
+}
+
+/**
+ * When the bytes now being handled arrived, on the attempt's clock: the socket read that carried
+ * them. The time from that read to the attempt's own handler (undici's parsing, the promise that
+ * resolves with the headers, a body stream that was paused) is then not in ttfb, ttft or e2e. What
+ * stays in is the time the bytes waited in the kernel before the read, which the event-loop delay
+ * bounds (the report shows it). Without a watched socket it is simply `now()`.
+ */
+export function arrivalClock(times: WireTimes, now: () => number): () => number {
+  // performance.now() → the attempt's clock, fixed at the first read: every read of the attempt is
+  // carried over by the same amount, so two things that came in one read get the same time.
+  let offset: number | undefined;
+  return () => {
+    const at = now();
+    const reads = times.reads;
+    if (!reads) return at;
+    offset ??= at - performance.now();
+    const arrived = reads.at + offset;
+    // Never later than now, and a read from before the request was written cannot have carried
+    // its answer (a kept-alive socket's last read belongs to the previous request).
+    if (arrived > at || (times.sentAt !== undefined && arrived < times.sentAt)) return at;
+    return arrived;
   };
 }

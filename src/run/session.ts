@@ -26,6 +26,7 @@ import type { ScheduleResult } from '../schedule/types.js';
 import { ErrorBudget } from './error-budget.js';
 import { type JobContext, runJob, type SendAttempt } from './job-runner.js';
 import type { JobSource } from './job-source.js';
+import { warmResultPath } from './warm-results.js';
 
 /**
  * Everything a session needs: the parts of the resolved RunConfig it uses, the targets and the
@@ -186,6 +187,7 @@ export class RunSession {
     // Before the session exists, so before its clock starts: a warm client (warm-up.ts).
     if (options.preconnect && !options.send) {
       warmDecoder();
+      warmResultPath();
       const bounded = AbortSignal.timeout(options.timeouts.connectMs);
       await preconnect(
         transport,

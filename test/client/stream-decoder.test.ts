@@ -97,6 +97,26 @@ describe('StreamDecoder on the StepFun recording', () => {
     expect(content(decodeCut(bytes, cuts))).toEqual(EXPECTED);
   });
 
+  it('ignores a UTF-8 BOM at the start of the stream, also when it is split across reads', () => {
+    // The first event carries text, so a BOM left in front of its `data:` line would lose it.
+    const events = `${sse({ choices: [{ index: 0, delta: { content: 'Hi' } }] })}${sse('[DONE]')}`;
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode(events)]);
+    for (const cuts of [[], [1], [2], [3], [1, 2]]) {
+      const reply = decodeCut(bytes, cuts);
+      expect(reply.text, `cuts ${cuts.join(',')}`).toBe('Hi');
+      expect(reply.outcome).toBe('ok');
+    }
+  });
+
+  it('replaces invalid UTF-8 with U+FFFD rather than failing the stream', () => {
+    const bytes = encoder.encode(
+      `${sse({ choices: [{ index: 0, delta: { content: 'aXb' } }] })}${sse('[DONE]')}`,
+    );
+    const at = bytes.indexOf(0x58); // the "X"
+    bytes[at] = 0xff;
+    expect(decodeCut(bytes, [at]).text).toBe('a\ufffdb');
+  });
+
   it('property: any multi-cut split of any framing variant decodes identically', () => {
     // Sanity check that the random cuts can land where it matters: the recording is full of
     // multi-byte characters (every Chinese char is 3 bytes, the emoji 4).
