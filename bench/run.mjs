@@ -19,6 +19,7 @@ import groundTruth, { defaultSettings as groundTruthSettings } from './ground-tr
 import manyStreams, { defaultSettings as manyStreamsSettings } from './many-streams.mjs';
 import openLoop, { defaultSettings as openLoopSettings } from './open-loop.mjs';
 import rateLimit, { defaultSettings as rateLimitSettings } from './rate-limit.mjs';
+import wireLoad, { defaultSettings as wireLoadSettings } from './wire-load.mjs';
 
 const SUITES = [
   { suite: clientOverhead, defaults: clientOverheadSettings },
@@ -28,6 +29,7 @@ const SUITES = [
   { suite: manyStreams, defaults: manyStreamsSettings },
   { suite: capacitySearch, defaults: capacitySearchSettings },
   { suite: coldStart, defaults: coldStartSettings },
+  { suite: wireLoad, defaults: wireLoadSettings },
 ];
 
 const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));

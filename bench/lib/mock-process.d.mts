@@ -27,3 +27,5 @@ export function startMockProcess(
   flags: string[],
   options?: { readyTimeoutMs?: number },
 ): Promise<MockProcess>;
+/** CPU ms a process has used so far (Linux /proc), or null elsewhere. */
+export function processCpuMs(pid: number, ticksPerSecond?: number): Promise<number | null>;

@@ -34,7 +34,7 @@ export async function startMockProcess(flags, { readyTimeoutMs = 15_000 } = {}) 
 }
 
 /** Linux /proc/<pid>/stat utime+stime (fields 14, 15) in ms; null where /proc is absent. */
-async function processCpuMs(pid, ticksPerSecond = 100) {
+export async function processCpuMs(pid, ticksPerSecond = 100) {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces; fields after it start past the last ')'.

@@ -28,6 +28,10 @@ export function formatChecks(checks, issue) {
   return formatTable(checks, [
     { title: `issue ${issue} target`, value: (c) => c.target, align: 'left' },
     { title: 'measured', value: (c) => c.measured, align: 'left' },
-    { title: 'result', value: (c) => (c.pass ? 'PASS' : 'FAIL'), align: 'left' },
+    {
+      title: 'result',
+      value: (c) => (c.pass === null ? 'SKIPPED' : c.pass ? 'PASS' : 'FAIL'),
+      align: 'left',
+    },
   ]);
 }
