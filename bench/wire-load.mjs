@@ -67,8 +67,7 @@ async function startServer(kind) {
       kind,
       url: mock.url,
       pid: mock.pid,
-      records: async () =>
-        (await mock.stats({ reset: true })).records.filter((r) => r.status === 200 && !r.clientClosed),
+      records: async () => completed((await mock.stats({ reset: true })).records, (r) => r.clientClosed),
       stop: () => mock.stop(),
     };
   }
@@ -77,8 +76,7 @@ async function startServer(kind) {
     kind,
     url: server.url,
     pid: server.pid,
-    records: async () =>
-      (await server.truth({ reset: true })).records.filter((r) => r.status === 200 && !r.aborted),
+    records: async () => completed((await server.truth({ reset: true })).records, (r) => r.aborted),
     stop: () => server.stop(),
   };
 }
