@@ -1,3 +1,4 @@
+import { eventLoopLimitMs, HEALTH_THRESHOLDS, type HealthSummary } from '../metrics/health.js';
 import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
 import { goodputLines, healthLines, phaseLines, retryLines } from './console-run.js';
@@ -77,7 +78,26 @@ function costLine(target: ReportTarget): string {
   return `cost        ${cost.currency} ${formatMoney(cost.total)} (${parts})`;
 }
 
-function targetBlock(target: ReportTarget): string[] {
+/**
+ * How precise the table above is. Chunk times are the socket reads that carried them, so what can
+ * still make a time late is the wait before the read: the client's event-loop delay. Shown against
+ * the figure it blurs most, this target's ttft p50 (e2e p50 without streaming).
+ */
+export function precisionLine(target: ReportTarget, health: HealthSummary | undefined): string | undefined {
+  if (!health) return undefined;
+  const metric = target.stream ? 'ttft' : 'e2e';
+  const reference = target.summary.latency[metric].p50;
+  const delay = health.eventLoopDelayMs.p99;
+  const share =
+    reference !== null && reference > 0 ? ` = ${formatPercent(delay / reference)} of ${metric} p50` : '';
+  let verdict = '';
+  if (health.eventLoopSamples < HEALTH_THRESHOLDS.minSamples) verdict = ' (too short a run to judge)';
+  else if (delay > eventLoopLimitMs(reference))
+    verdict = ' — too coarse for these figures (see WARNING below)';
+  return `precision   times may be late by up to ${formatMs(delay)} ms (client event-loop delay p99)${share}${verdict}`;
+}
+
+function targetBlock(target: ReportTarget, health?: HealthSummary): string[] {
   const s = target.summary;
   const mode = target.stream ? 'stream' : 'no stream';
   const title = `── ${target.name} (${target.model || '?'}, ${mode}) `;
@@ -90,11 +110,14 @@ function targetBlock(target: ReportTarget): string[] {
       `${formatRate(tp.totalTokensPerSec)} total tok/s over ${formatDuration(tp.windowMs)}`,
     '',
     ...percentileTable(target),
+    ...optional(precisionLine(target, health)),
     '',
     ...tokenLines(target),
     costLine(target),
   ];
 }
+
+const optional = (line: string | undefined): string[] => (line === undefined ? [] : [line]);
 
 /** A compact plain-text summary of a report, one block per target; fits in 100 columns. */
 export function formatSummary(report: Report): string {
@@ -107,7 +130,7 @@ export function formatSummary(report: Report): string {
     `dataset     ${formatInt(dataset.rows)} rows from ${files}${bad}`,
   ];
   if (report.aborted) lines.push(`ABORTED     ${report.aborted.reason}`);
-  for (const target of report.targets) lines.push('', ...targetBlock(target));
+  for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
   lines.push(...retryLines(report), ...goodputLines(report), ...phaseLines(report), ...healthLines(report));
   return `${lines.join('\n')}\n`;
 }

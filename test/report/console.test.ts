@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../../src/metrics/collector.js';
-import { formatSummary } from '../../src/report/console.js';
+import type { HealthSummary } from '../../src/metrics/health.js';
+import { formatSummary, precisionLine } from '../../src/report/console.js';
 import { buildReport } from '../../src/report/json.js';
 import { makeResult } from '../metrics/job-result-factory.js';
 import { sampleReportInput } from './report-fixture.js';
@@ -91,5 +92,41 @@ describe('formatSummary', () => {
     expect(empty).toContain('outcomes    none');
     expect(empty).toContain('- req/s');
     expect(empty).not.toMatch(/NaN|undefined|Infinity|null/);
+  });
+});
+
+describe('precisionLine', () => {
+  const report = buildReport(sampleReportInput());
+  const streamed = report.targets.find((t) => t.stream)!;
+  const plain = report.targets.find((t) => !t.stream)!;
+  const health = (p99: number, samples = 6000): HealthSummary => ({
+    eventLoopDelayMs: { p50: 0.2, p99, max: p99 * 2, mean: 0.3 },
+    eventLoopSamples: samples,
+    measuredMs: 60_000,
+    latencyReferenceMs: null,
+    cpuPercent: 35,
+    dispatchLagMs: null,
+    targetRate: null,
+    achievedRate: null,
+    achievedShare: null,
+    warnings: [],
+  });
+
+  it('sets the event-loop delay against ttft p50 for a streaming target, e2e p50 otherwise', () => {
+    const ttftP50 = streamed.summary.latency.ttft.p50!;
+    const line = precisionLine(streamed, health(1.5))!;
+    expect(line).toContain('up to 1.50 ms');
+    expect(line).toContain(`of ttft p50`);
+    expect(line).toContain(`${((1.5 / ttftP50) * 100).toFixed(1)}%`);
+    expect(line).not.toContain('too coarse');
+    expect(precisionLine(plain, health(1.5))).toContain('of e2e p50');
+  });
+
+  it('says plainly when the delay is large next to what it measures, and when the run was too short', () => {
+    const ttftP50 = streamed.summary.latency.ttft.p50!;
+    const coarse = Math.max(6, ttftP50 * 0.2);
+    expect(precisionLine(streamed, health(coarse))).toContain('too coarse for these figures');
+    expect(precisionLine(streamed, health(coarse, 20))).toContain('too short a run to judge');
+    expect(precisionLine(streamed, undefined)).toBeUndefined();
   });
 });
