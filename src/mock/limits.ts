@@ -6,6 +6,7 @@ import {
   createLimitShape,
   type LimitShape,
   type LimitShapeName,
+  type RateSpec,
   type WindowState,
 } from './limit-shapes/index.js';
 
@@ -81,6 +82,12 @@ export interface AdmissionSettings {
   startedAt?: number;
 }
 
+/** A limit as its shape is told it; an unlimited one is counted as a limit of Infinity. */
+const spec = (perMinute: number | null, burst: number | null): RateSpec => ({
+  perMinute: perMinute ?? Number.POSITIVE_INFINITY,
+  burst,
+});
+
 const WINDOW_MS = 60_000;
 /** When nothing says how long to wait, e.g. for a free concurrency slot. */
 const UNKNOWN_WAIT_MS = 1_000;
@@ -94,30 +101,36 @@ const UNKNOWN_WAIT_MS = 1_000;
  *   when each finishes), in the same shape; a request is let in when its prompt fits.
  * Rejected requests count toward nothing. Limits are checked in that order; the first one hit is
  * the reason given. Limits may change while it runs (`update`, or the schedule): counts already
- * made stay, so a change never lets a burst through. Time comes from `now`, so tests drive every
- * shape and the schedule with a fake clock.
+ * made stay, so a change never lets a burst through — a lower limit waits for the window to drain
+ * (sliding), for the next boundary (fixed) or for the bucket to refill at the new rate; a higher
+ * one admits only the difference; a bucket keeps its tokens, clamped to the new capacity.
+ * Time comes from `now`, so tests drive every shape and the schedule with a fake clock.
  */
 export class AdmissionControl {
   private inFlight = 0;
   private current: EffectiveLimits;
   private bursts: { rpm: number | null; tpm: number | null };
-  private requests: LimitShape | undefined;
-  private tokens: LimitShape | undefined;
+  /**
+   * Counted even while unlimited (as a limit of Infinity), so a limit switched on mid-run sees
+   * what was already admitted: the window's requests count, and a bucket starts full.
+   */
+  private readonly requests: LimitShape;
+  private readonly tokens: LimitShape;
   private readonly shape: LimitShapeName;
   private readonly schedule: ScheduleCursor;
 
   constructor(
     limits: EffectiveLimits,
     private readonly now: () => number = () => performance.now(),
-    private readonly windowMs: number = WINDOW_MS,
+    windowMs: number = WINDOW_MS,
     settings: Partial<AdmissionSettings> = {},
   ) {
     this.shape = settings.shape ?? 'sliding';
     this.current = { ...limits };
     this.bursts = { rpm: settings.rpmBurst ?? null, tpm: settings.tpmBurst ?? null };
     const start = now();
-    this.requests = this.shapeFor(limits.rpm, this.bursts.rpm, start);
-    this.tokens = this.shapeFor(limits.tpm, this.bursts.tpm, start);
+    this.requests = createLimitShape(this.shape, windowMs, spec(limits.rpm, this.bursts.rpm), start);
+    this.tokens = createLimitShape(this.shape, windowMs, spec(limits.tpm, this.bursts.tpm), start);
     this.schedule = new ScheduleCursor(settings.schedule ?? [], settings.startedAt ?? start);
   }
 
@@ -156,8 +169,8 @@ export class AdmissionControl {
     const now = this.now();
     this.sync(now);
     const { concurrency, rpm, tpm } = this.current;
-    const requests = this.requests?.state(now, 1);
-    const tokens = this.tokens?.state(now, promptTokens);
+    const requests = rpm === null ? undefined : this.requests.state(now, 1);
+    const tokens = tpm === null ? undefined : this.tokens.state(now, promptTokens);
     const reject = (reason: LimitName, message: string, retryAfterMs: number): AdmissionResult => ({
       admitted: false,
       rejection: {
@@ -185,8 +198,8 @@ export class AdmissionControl {
       );
 
     this.inFlight++;
-    this.requests?.add(now, 1);
-    this.tokens?.add(now, promptTokens);
+    this.requests.add(now, 1);
+    this.tokens.add(now, promptTokens);
     return { admitted: true, ticket: { released: false } };
   }
 
@@ -197,7 +210,7 @@ export class AdmissionControl {
     this.inFlight--;
     const now = this.now();
     this.sync(now);
-    this.tokens?.add(now, completionTokens);
+    this.tokens.add(now, completionTokens);
   }
 
   /** Applies the schedule's steps that fell due, each at the moment it was due. */
@@ -209,35 +222,12 @@ export class AdmissionControl {
     if (change.concurrency !== undefined) this.current.concurrency = change.concurrency;
     if (change.rpmBurst !== undefined) this.bursts.rpm = change.rpmBurst;
     if (change.tpmBurst !== undefined) this.bursts.tpm = change.tpmBurst;
-    if (change.rpm !== undefined || change.rpmBurst !== undefined) {
-      if (change.rpm !== undefined) this.current.rpm = change.rpm;
-      this.requests = this.retuned(this.requests, this.current.rpm, this.bursts.rpm, at);
-    }
-    if (change.tpm !== undefined || change.tpmBurst !== undefined) {
-      if (change.tpm !== undefined) this.current.tpm = change.tpm;
-      this.tokens = this.retuned(this.tokens, this.current.tpm, this.bursts.tpm, at);
-    }
-  }
-
-  /**
-   * The same shape with its counts kept under the new limit; a limit switched off is dropped, and
-   * one switched on from none starts fresh (an empty window, a full bucket).
-   */
-  private retuned(
-    shape: LimitShape | undefined,
-    perMinute: number | null,
-    burst: number | null,
-    at: number,
-  ): LimitShape | undefined {
-    if (perMinute === null) return undefined;
-    if (!shape) return this.shapeFor(perMinute, burst, at);
-    shape.retune(at, { perMinute, burst });
-    return shape;
-  }
-
-  private shapeFor(perMinute: number | null, burst: number | null, at: number): LimitShape | undefined {
-    return perMinute === null
-      ? undefined
-      : createLimitShape(this.shape, this.windowMs, { perMinute, burst }, at);
+    if (change.rpm !== undefined) this.current.rpm = change.rpm;
+    if (change.tpm !== undefined) this.current.tpm = change.tpm;
+    // Retuning keeps the counts (see each shape's retune): a change lets no burst through.
+    if (change.rpm !== undefined || change.rpmBurst !== undefined)
+      this.requests.retune(at, spec(this.current.rpm, this.bursts.rpm));
+    if (change.tpm !== undefined || change.tpmBurst !== undefined)
+      this.tokens.retune(at, spec(this.current.tpm, this.bursts.tpm));
   }
 }

@@ -159,7 +159,7 @@ describe('limits that change during a run', () => {
     expect(admission.inForce()).toMatchObject({ rpm: null, concurrency: 3 });
   });
 
-  test('raising a token bucket keeps its tokens; a limit switched on from none starts fresh', () => {
+  test('raising a token bucket keeps its tokens; a bucket switched on from none starts full', () => {
     const clock = fakeClock();
     const admission = new AdmissionControl({ ...none, rpm: 600 }, clock.now, 60_000, {
       shape: 'token-bucket',
@@ -171,11 +171,22 @@ describe('limits that change during a run', () => {
     admission.update({ rpmBurst: 2 });
     clock.advance(1_000);
     expect(burst(admission)).toBe(2);
-    admission.update({ tpm: 1000, tpmBurst: 50 }); // a fresh, full bucket of 50 tokens
+    admission.update({ tpm: 1000, tpmBurst: 50 }); // a full bucket of 50 tokens
     expect(admission.tryAdmit(50)).toMatchObject({ admitted: false, rejection: { reason: 'rpm' } });
     clock.advance(1_000);
     expect(admission.tryAdmit(50).admitted).toBe(true);
     expect(admission.tryAdmit(1)).toMatchObject({ admitted: false, rejection: { reason: 'tpm' } });
+  });
+
+  test('a window limit switched on from none counts what was admitted before', () => {
+    const clock = fakeClock();
+    const admission = new AdmissionControl(none, clock.now, 60_000, { shape: 'fixed-window' });
+    expect(admission.inForce()).toMatchObject({ shape: 'fixed-window', rpm: null, rpmBurst: null });
+    for (let i = 0; i < 3; i++) expect(admission.tryAdmit(1).admitted).toBe(true);
+    admission.update({ rpm: 4 });
+    expect(burst(admission)).toBe(1);
+    clock.set(60_000);
+    expect(burst(admission)).toBe(4);
   });
 
   test('concurrency lowered below the requests in flight waits for them to finish', () => {

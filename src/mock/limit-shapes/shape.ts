@@ -11,7 +11,10 @@ export type LimitShapeName = 'sliding' | 'token-bucket' | 'fixed-window';
 
 export const LIMIT_SHAPE_NAMES: readonly LimitShapeName[] = ['sliding', 'token-bucket', 'fixed-window'];
 
-/** A per-minute limit as a shape is told it: the rate, and a token bucket's capacity (null = its default). */
+/**
+ * A per-minute limit as a shape is told it: the rate (Infinity = none, still counted), and a token
+ * bucket's capacity (null = its default).
+ */
 export interface RateSpec {
   perMinute: number;
   burst: number | null;

@@ -60,6 +60,8 @@ export class TokenBucketLimit implements LimitShape {
   }
 
   private refill(now: number): void {
+    // An unlimited rate (AdmissionControl's stand-in for "no limit") is always full.
+    if (this.perMs === Number.POSITIVE_INFINITY) this.tokens = this.capacity;
     if (now <= this.at) return;
     this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) * this.perMs);
     this.at = now;

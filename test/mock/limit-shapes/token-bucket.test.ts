@@ -80,3 +80,10 @@ describe('TokenBucketLimit', () => {
     expect(drain(bucket, 1_500)).toBe(1);
   });
 });
+
+test('an unlimited bucket (rate Infinity) is always full, so a limit switched on starts full', () => {
+  const bucket = new TokenBucketLimit(60_000, { perMinute: Number.POSITIVE_INFINITY, burst: 3 }, 0);
+  for (let i = 0; i < 100; i++) bucket.add(0, 1);
+  bucket.retune(0, { perMinute: 600, burst: 3 });
+  expect(bucket.state(0, 1)).toEqual({ limit: 3, remaining: 3, resetMs: 0 });
+});
