@@ -88,7 +88,8 @@ export function checkLimitOptions(o: MockLimitOptions): void {
   const bucket = o.rateLimitShape === 'token-bucket';
   for (const key of ['rpmBurst', 'tpmBurst'] as const) {
     // A burst the shape ignores would be a silent no-op: say so instead.
-    if (o[key] !== null && !bucket) fail(key, "applies only with rateLimitShape 'token-bucket'", o[key]);
+    if (o[key] !== null && !bucket)
+      fail(key, "applies only with rateLimitShape 'token-bucket' (--limit-shape token-bucket)", o[key]);
   }
   checkSchedule(o.limitSchedule, bucket);
   if (!RETRY_AFTER_STYLES.includes(o.retryAfter))
