@@ -1,6 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
 import { UserError } from '../errors.js';
 import { type Dist, parseDist } from '../mock/dist.js';
+import { parseLimitSchedule } from '../mock/limit-schedule.js';
+import { LIMIT_SHAPE_NAMES } from '../mock/limit-shapes/index.js';
 import { DEFAULT_MOCK_OPTIONS, type MockOptionsInput, type MockQuirks } from '../mock/options.js';
 import { RETRY_AFTER_STYLES } from '../mock/rate-limit-headers.js';
 import { startMockServer } from '../mock/server.js';
@@ -147,7 +149,11 @@ const MOCK_FLAGS: readonly MockFlag[] = [
   {
     flag: 'rpm',
     option: 'rpm',
-    yargs: { type: 'number', group: LIMITS, describe: 'Requests per sliding minute (overrides the tier)' },
+    yargs: {
+      type: 'number',
+      group: LIMITS,
+      describe: 'Requests per minute, counted as --limit-shape says (overrides the tier)',
+    },
   },
   {
     flag: 'tpm',
@@ -155,8 +161,46 @@ const MOCK_FLAGS: readonly MockFlag[] = [
     yargs: {
       type: 'number',
       group: LIMITS,
-      describe: 'Prompt + completion tokens per sliding minute (overrides the tier)',
+      describe: 'Prompt + completion tokens per minute, counted as --limit-shape says (overrides the tier)',
     },
+  },
+  {
+    flag: 'limit-shape',
+    option: 'rateLimitShape',
+    yargs: {
+      choices: LIMIT_SHAPE_NAMES,
+      group: LIMITS,
+      describe: `How RPM/TPM are counted: sliding (the last minute), token-bucket (a burst, then a steady refill), fixed-window (reset on the minute) (default ${D.rateLimitShape})`,
+    },
+  },
+  {
+    flag: 'rpm-burst',
+    option: 'rpmBurst',
+    yargs: {
+      type: 'number',
+      group: LIMITS,
+      describe: 'Token bucket: requests let through at once (default: one second of --rpm, at least 1)',
+    },
+  },
+  {
+    flag: 'tpm-burst',
+    option: 'tpmBurst',
+    yargs: {
+      type: 'number',
+      group: LIMITS,
+      describe: 'Token bucket: tokens let through at once (default: one second of --tpm, at least 1)',
+    },
+  },
+  {
+    flag: 'limit-schedule',
+    option: 'limitSchedule',
+    yargs: {
+      type: 'string',
+      group: LIMITS,
+      describe:
+        'Limits that change during the run, timed from the mock start: 0s:600,30s:300,60s:600 (RPM), or NAME=VALUE entries, e.g. 30s:tpm=90000,45s:concurrency=off',
+    },
+    convert: (text: string) => parseLimitSchedule(text, '--limit-schedule'),
   },
   {
     flag: 'retry-after',
@@ -246,7 +290,7 @@ const MOCK_FLAGS: readonly MockFlag[] = [
     option: 'rateWindowMs',
     yargs: {
       type: 'number',
-      group: FAULTS,
+      group: LIMITS,
       describe: `RPM/TPM window length; shorter keeps the per-minute rate, for fast tests (default ${D.rateWindowMs})`,
     },
   },
@@ -267,9 +311,11 @@ function pickDist(args: MockArgs, name: 'ttft' | 'inter-token'): Dist | undefine
 export function mockOptionsFromArgs(args: MockArgs): MockOptionsInput {
   const input: Record<string, unknown> = {};
   const quirks: Record<string, unknown> = {};
-  for (const { flag, option, convert } of MOCK_FLAGS) {
+  for (const { flag, option, convert, yargs } of MOCK_FLAGS) {
     const value = args[camel(flag)];
     if (option === undefined || value === undefined) continue;
+    // yargs turns a non-number into NaN and forgets what was typed: say which flag it was.
+    if (yargs.type === 'number' && Number.isNaN(value)) throw new UserError(`--${flag} must be a number`);
     const converted = convert ? convert(value as never) : value;
     if (option.startsWith('quirks.')) quirks[option.slice('quirks.'.length)] = converted;
     else input[option] = converted;
@@ -310,6 +356,14 @@ function builder(yargs: Argv): Argv<MockArgs> {
     )
     .example('$0 mock --api-key sk-test --usage openai', 'Require a key; OpenAI-style usage chunk')
     .example('$0 mock --tier V0 --retry-after seconds', "StepFun's free tier limits, 429s with Retry-After")
+    .example(
+      '$0 mock --rpm 600 --limit-shape token-bucket --rpm-burst 10 --retry-after seconds',
+      'A gateway token bucket: 10 at once, then 10 per second',
+    )
+    .example(
+      '$0 mock --limit-schedule 0s:600,30s:300,60s:600',
+      'An RPM limit that halves for 30 s and comes back (POST /_mock/limits changes it by hand)',
+    )
     .example(
       '$0 mock --rpm 600 --error-rate-503 0.02 --abrupt-close-rate 0.01 --seed 7',
       'A flaky, rate-limited server, the same faults every run',

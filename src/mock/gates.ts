@@ -30,7 +30,6 @@ export function refuseWhenBalanceGone(ex: Exchange): boolean {
  */
 export function refuseOverLimit(ex: Exchange, promptTokens: number): boolean {
   const admission = ex.state.admission;
-  if (!admission) return false;
   const result = admission.tryAdmit(promptTokens);
   if (result.admitted) {
     ex.res.once('close', () => admission.release(result.ticket, ex.record.completionTokens));

@@ -1,7 +1,15 @@
 /** The StepFun-compatible mock server: library entry point. */
 export { type Dist, parseDist, sampleDist } from './dist.js';
 export { FAULT_KINDS, type FaultKind, type StallPhase } from './faults.js';
-export { type EffectiveLimits, effectiveLimits, type LimitName } from './limits.js';
+export type { LimitChange } from './limit-change.js';
+export { type LimitStep, parseLimitSchedule } from './limit-schedule.js';
+export { LIMIT_SHAPE_NAMES, type LimitShapeName } from './limit-shapes/index.js';
+export {
+  type EffectiveLimits,
+  effectiveLimits,
+  type LimitName,
+  type LimitsInForce,
+} from './limits.js';
 export {
   DEFAULT_MOCK_OPTIONS,
   type MockOptions,

@@ -1,5 +1,16 @@
 import { STEPFUN_TIERS, type StepfunTierName } from '../plan/tiers.js';
-import { SlidingWindow } from './sliding-window.js';
+import type { LimitChange } from './limit-change.js';
+import { type LimitStep, ScheduleCursor } from './limit-schedule.js';
+import {
+  bucketCapacity,
+  createLimitShape,
+  type LimitShape,
+  type LimitShapeName,
+  type RateSpec,
+  type WindowState,
+} from './limit-shapes/index.js';
+
+export type { WindowState } from './limit-shapes/index.js';
 
 /** Which limit turned a request away. */
 export type LimitName = 'concurrency' | 'rpm' | 'tpm';
@@ -31,12 +42,12 @@ export function effectiveLimits(o: LimitOptions): EffectiveLimits {
 export const hasAnyLimit = (l: EffectiveLimits): boolean =>
   l.concurrency !== null || l.rpm !== null || l.tpm !== null;
 
-/** One windowed limit as rate-limit headers describe it. */
-export interface WindowState {
-  limit: number;
-  remaining: number;
-  /** ms until the window would let this request through (0 when it would now). */
-  resetMs: number;
+/** What `GET /_mock/limits` and the stats say is in force right now. */
+export interface LimitsInForce extends EffectiveLimits {
+  shape: LimitShapeName;
+  /** A token bucket's capacity (the burst) for RPM / TPM; null for window shapes or no limit. */
+  rpmBurst: number | null;
+  tpmBurst: number | null;
 }
 
 export interface Rejection {
@@ -59,53 +70,107 @@ export type AdmissionResult =
   | { admitted: true; ticket: AdmissionTicket }
   | { admitted: false; rejection: Rejection };
 
+/** How the RPM and TPM limits behave, and how they move during a run. */
+export interface AdmissionSettings {
+  shape: LimitShapeName;
+  /** Token-bucket capacities; null = one second's refill. */
+  rpmBurst: number | null;
+  tpmBurst: number | null;
+  /** Steps timed from `startedAt`. */
+  schedule: readonly LimitStep[];
+  /** The schedule's zero on the `now` clock (default: when the AdmissionControl is made). */
+  startedAt?: number;
+}
+
+/** A limit as its shape is told it; an unlimited one is counted as a limit of Infinity. */
+const spec = (perMinute: number | null, burst: number | null): RateSpec => ({
+  perMinute: perMinute ?? Number.POSITIVE_INFINITY,
+  burst,
+});
+
 const WINDOW_MS = 60_000;
-/** Merging window entries 10 ms apart caps each window at 6,000 slots at any request rate. */
-const WINDOW_RESOLUTION_MS = 10;
 /** When nothing says how long to wait, e.g. for a free concurrency slot. */
 const UNKNOWN_WAIT_MS = 1_000;
 
 /**
  * Concurrency, RPM and TPM admission, the way a StepFun gateway would answer 429s (DESIGN §4).
  * - concurrency: admitted requests still being answered;
- * - RPM: admitted requests in the last 60 s;
+ * - RPM: admitted requests, counted by the limit's shape (a sliding window by default; see
+ *   limit-shapes/ for the token bucket and the fixed window);
  * - TPM: prompt tokens of admitted requests (counted on admission) plus completion tokens (counted
- *   when each finishes) in the last 60 s; a request is let in when the window total plus its own
- *   prompt stays within the limit.
+ *   when each finishes), in the same shape; a request is let in when its prompt fits.
  * Rejected requests count toward nothing. Limits are checked in that order; the first one hit is
- * the reason given. Time comes from `now`, so tests drive the windows with a fake clock.
+ * the reason given. Limits may change while it runs (`update`, or the schedule): counts already
+ * made stay, so a change never lets a burst through — a lower limit waits for the window to drain
+ * (sliding), for the next boundary (fixed) or for the bucket to refill at the new rate; a higher
+ * one admits only the difference; a bucket keeps its tokens, clamped to the new capacity.
+ * Time comes from `now`, so tests drive every shape and the schedule with a fake clock.
  */
 export class AdmissionControl {
   private inFlight = 0;
-  private readonly requests: SlidingWindow;
-  private readonly tokens: SlidingWindow;
-  /** Share of a minute the window covers: per-minute limits are scaled by it. */
-  private readonly scale: number;
+  private current: EffectiveLimits;
+  private bursts: { rpm: number | null; tpm: number | null };
+  /**
+   * Counted even while unlimited (as a limit of Infinity), so a limit switched on mid-run sees
+   * what was already admitted: the window's requests count, and a bucket starts full.
+   */
+  private readonly requests: LimitShape;
+  private readonly tokens: LimitShape;
+  private readonly shape: LimitShapeName;
+  private readonly schedule: ScheduleCursor;
 
   constructor(
-    readonly limits: EffectiveLimits,
+    limits: EffectiveLimits,
     private readonly now: () => number = () => performance.now(),
-    private readonly windowMs: number = WINDOW_MS,
+    windowMs: number = WINDOW_MS,
+    settings: Partial<AdmissionSettings> = {},
   ) {
-    this.requests = new SlidingWindow(windowMs, WINDOW_RESOLUTION_MS);
-    this.tokens = new SlidingWindow(windowMs, WINDOW_RESOLUTION_MS);
-    this.scale = windowMs / WINDOW_MS;
-  }
-
-  /** A per-minute limit as a per-window count (never below 1). */
-  private perWindow(perMinute: number): number {
-    return Math.max(1, Math.floor(perMinute * this.scale));
+    this.shape = settings.shape ?? 'sliding';
+    this.current = { ...limits };
+    this.bursts = { rpm: settings.rpmBurst ?? null, tpm: settings.tpmBurst ?? null };
+    const start = now();
+    this.requests = createLimitShape(this.shape, windowMs, spec(limits.rpm, this.bursts.rpm), start);
+    this.tokens = createLimitShape(this.shape, windowMs, spec(limits.tpm, this.bursts.tpm), start);
+    this.schedule = new ScheduleCursor(settings.schedule ?? [], settings.startedAt ?? start);
   }
 
   get active(): number {
     return this.inFlight;
   }
 
-  tryAdmit(promptTokens: number): AdmissionResult {
+  /** The limits in force now (after any schedule step due). */
+  get limits(): EffectiveLimits {
+    this.sync(this.now());
+    return { ...this.current };
+  }
+
+  inForce(): LimitsInForce {
     const { concurrency, rpm, tpm } = this.limits;
+    const burst = (perMinute: number | null, burst: number | null) =>
+      this.shape === 'token-bucket' && perMinute !== null ? bucketCapacity({ perMinute, burst }) : null;
+    return {
+      shape: this.shape,
+      concurrency,
+      rpm,
+      tpm,
+      rpmBurst: burst(rpm, this.bursts.rpm),
+      tpmBurst: burst(tpm, this.bursts.tpm),
+    };
+  }
+
+  /** Changes the limits in force now (`POST /_mock/limits`); keys left out keep their value. */
+  update(change: LimitChange): void {
     const now = this.now();
-    const requests = rpm === null ? undefined : this.requestState(now, this.perWindow(rpm));
-    const tokens = tpm === null ? undefined : this.tokenState(now, this.perWindow(tpm), promptTokens);
+    this.sync(now);
+    this.apply(change, now);
+  }
+
+  tryAdmit(promptTokens: number): AdmissionResult {
+    const now = this.now();
+    this.sync(now);
+    const { concurrency, rpm, tpm } = this.current;
+    const requests = rpm === null ? undefined : this.requests.state(now, 1);
+    const tokens = tpm === null ? undefined : this.tokens.state(now, promptTokens);
     const reject = (reason: LimitName, message: string, retryAfterMs: number): AdmissionResult => ({
       admitted: false,
       rejection: {
@@ -123,18 +188,18 @@ export class AdmissionControl {
         `concurrency limit of ${concurrency} requests in flight reached`,
         UNKNOWN_WAIT_MS,
       );
-    if (rpm !== null && requests && requests.remaining === 0)
+    if (requests && requests.resetMs > 0)
       return reject('rpm', `RPM limit of ${rpm} requests per minute reached`, requests.resetMs);
-    if (tpm !== null && tokens && tokens.resetMs > 0)
+    if (tokens && tokens.resetMs > 0)
       return reject(
         'tpm',
-        `TPM limit of ${tpm} tokens per minute reached (${tpm - tokens.remaining} used, ${promptTokens} more requested)`,
+        `TPM limit of ${tpm} tokens per minute reached (${tokens.limit - tokens.remaining} of ${tokens.limit} used, ${promptTokens} more requested)`,
         tokens.resetMs,
       );
 
     this.inFlight++;
-    if (rpm !== null) this.requests.add(now, 1);
-    if (tpm !== null) this.tokens.add(now, promptTokens);
+    this.requests.add(now, 1);
+    this.tokens.add(now, promptTokens);
     return { admitted: true, ticket: { released: false } };
   }
 
@@ -143,22 +208,26 @@ export class AdmissionControl {
     if (ticket.released) return;
     ticket.released = true;
     this.inFlight--;
-    if (this.limits.tpm !== null) this.tokens.add(this.now(), completionTokens);
+    const now = this.now();
+    this.sync(now);
+    this.tokens.add(now, completionTokens);
   }
 
-  private requestState(now: number, rpm: number): WindowState {
-    const used = this.requests.total(now);
-    const remaining = Math.max(0, rpm - used);
-    return { limit: rpm, remaining, resetMs: remaining > 0 ? 0 : this.requests.msUntilAtMost(now, rpm - 1) };
+  /** Applies the schedule's steps that fell due, each at the moment it was due. */
+  private sync(now: number): void {
+    for (const step of this.schedule.due(now)) this.apply(step.change, step.at);
   }
 
-  private tokenState(now: number, tpm: number, promptTokens: number): WindowState {
-    const used = this.tokens.total(now);
-    const remaining = Math.max(0, tpm - used);
-    let resetMs = 0;
-    // A prompt bigger than the whole limit never fits; say "a full window" rather than "now".
-    if (promptTokens > tpm) resetMs = this.windowMs;
-    else if (used + promptTokens > tpm) resetMs = this.tokens.msUntilAtMost(now, tpm - promptTokens);
-    return { limit: tpm, remaining, resetMs };
+  private apply(change: LimitChange, at: number): void {
+    if (change.concurrency !== undefined) this.current.concurrency = change.concurrency;
+    if (change.rpmBurst !== undefined) this.bursts.rpm = change.rpmBurst;
+    if (change.tpmBurst !== undefined) this.bursts.tpm = change.tpmBurst;
+    if (change.rpm !== undefined) this.current.rpm = change.rpm;
+    if (change.tpm !== undefined) this.current.tpm = change.tpm;
+    // Retuning keeps the counts (see each shape's retune): a change lets no burst through.
+    if (change.rpm !== undefined || change.rpmBurst !== undefined)
+      this.requests.retune(at, spec(this.current.rpm, this.bursts.rpm));
+    if (change.tpm !== undefined || change.tpmBurst !== undefined)
+      this.tokens.retune(at, spec(this.current.tpm, this.bursts.tpm));
   }
 }

@@ -1,8 +1,13 @@
-import { UserError } from '../errors.js';
-import { isStepfunTierName, STEPFUN_TIER_NAMES, type StepfunTierName } from '../plan/tiers.js';
 import { checkDist, type Dist } from './dist.js';
 import type { StallPhase } from './faults.js';
-import { RETRY_AFTER_STYLES, type RetryAfterStyle } from './rate-limit-headers.js';
+import {
+  checkLimitOptions,
+  DEFAULT_LIMIT_OPTIONS,
+  type MockLimitOptions,
+  resolveLimitSchedule,
+} from './limit-options.js';
+import type { LimitStep } from './limit-schedule.js';
+import { fail, isInt } from './option-checks.js';
 
 /** Wire quirks seen on StepFun and its cousins, each off by default (DESIGN §4, wire facts §4/§8). */
 export interface MockQuirks {
@@ -26,7 +31,8 @@ export interface MockQuirks {
   finalChunkCarriesText: boolean;
 }
 
-export interface MockOptions {
+/** Every option of the mock; the rate-limit ones (tier, limits, shape, schedule, Retry-After) are in limit-options.ts. */
+export interface MockOptions extends MockLimitOptions {
   host: string;
   /** 0 picks a free ephemeral port. */
   port: number;
@@ -48,18 +54,6 @@ export interface MockOptions {
   /** How many per-request records the stats keep (the oldest are dropped first). */
   maxRecords: number;
 
-  // Rate limits → 429 (all off by default). Explicit limits override the tier's.
-  /** A StepFun tier preset (concurrency / RPM / TPM), or null for none. */
-  tier: StepfunTierName | null;
-  /** Requests answered at once; null = the tier's, or unlimited. */
-  maxConcurrency: number | null;
-  /** Requests per sliding minute; null = the tier's, or unlimited. */
-  rpm: number | null;
-  /** Prompt + completion tokens per sliding minute; null = the tier's, or unlimited. */
-  tpm: number | null;
-  /** How 429s say when to retry: nothing (as StepFun documents), Retry-After, retry-after-ms or OpenAI's headers. */
-  retryAfter: RetryAfterStyle;
-
   // Faults, drawn per request from the seed (probabilities 0..1, summing to at most 1).
   errorRate500: number;
   errorRate503: number;
@@ -76,12 +70,6 @@ export interface MockOptions {
   moderationPattern: string | null;
   /** Server-side cap per request (StepFun's is 10 minutes): 503 before headers, else the stream is cut. */
   maxRequestMs: number;
-  /**
-   * Length of the RPM/TPM sliding window, ms (StepFun: a minute). A shorter window keeps the same
-   * per-minute rate — `rpm × window / 60 s` requests per window — so tests and benches can hit
-   * an RPM limit in seconds instead of minutes.
-   */
-  rateWindowMs: number;
 }
 
 /** Every default of the mock, in one place. */
@@ -106,11 +94,7 @@ export const DEFAULT_MOCK_OPTIONS: Readonly<MockOptions> = Object.freeze({
     finalChunkCarriesText: false,
   }),
   maxRecords: 100_000,
-  tier: null,
-  maxConcurrency: null,
-  rpm: null,
-  tpm: null,
-  retryAfter: 'none',
+  ...DEFAULT_LIMIT_OPTIONS,
   errorRate500: 0,
   errorRate503: 0,
   stallRate: 0,
@@ -120,18 +104,14 @@ export const DEFAULT_MOCK_OPTIONS: Readonly<MockOptions> = Object.freeze({
   balanceRequests: null,
   moderationPattern: null,
   maxRequestMs: 600_000,
-  rateWindowMs: 60_000,
 } satisfies MockOptions);
 
 /** Options as a caller may pass them: any subset, quirks included. */
-export type MockOptionsInput = Partial<Omit<MockOptions, 'quirks'>> & { quirks?: Partial<MockQuirks> };
-
-const isInt = (x: unknown, min: number, max = Number.MAX_SAFE_INTEGER): x is number =>
-  typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
-
-function fail(option: string, problem: string, value: unknown): never {
-  throw new UserError(`mock option ${option} ${problem} (got ${JSON.stringify(value)})`);
-}
+export type MockOptionsInput = Partial<Omit<MockOptions, 'quirks' | 'limitSchedule'>> & {
+  quirks?: Partial<MockQuirks>;
+  /** The steps, or the `--limit-schedule` spelling of them (`0s:600,30s:300`). */
+  limitSchedule?: LimitStep[] | string;
+};
 
 function resolveQuirks(input: Partial<MockQuirks> | undefined): MockQuirks {
   const quirks: MockQuirks = { ...DEFAULT_MOCK_OPTIONS.quirks, ...input };
@@ -169,6 +149,7 @@ export function resolveMockOptions(input: MockOptionsInput = {}): MockOptions {
     models: [...DEFAULT_MOCK_OPTIONS.models],
     ...defined,
     quirks: resolveQuirks(input.quirks),
+    limitSchedule: resolveLimitSchedule(input.limitSchedule),
   };
   if (typeof o.host !== 'string' || o.host.trim() === '') fail('host', 'must be a non-empty string', o.host);
   if (!isInt(o.port, 0, 65535)) fail('port', 'must be an integer from 0 to 65535', o.port);
@@ -189,7 +170,8 @@ export function resolveMockOptions(input: MockOptionsInput = {}): MockOptions {
   if (!isInt(o.reasoningTokens, 0)) fail('reasoningTokens', 'must be an integer >= 0', o.reasoningTokens);
   if (!isInt(o.tokensPerChunk, 1)) fail('tokensPerChunk', 'must be an integer >= 1', o.tokensPerChunk);
   if (!isInt(o.maxRecords, 0)) fail('maxRecords', 'must be an integer >= 0', o.maxRecords);
-  checkLimitsAndFaults(o);
+  checkLimitOptions(o);
+  checkFaults(o);
   return o;
 }
 
@@ -201,15 +183,9 @@ const FAULT_RATES = [
   'abruptCloseRate',
 ] as const;
 
-function checkLimitsAndFaults(o: MockOptions): void {
-  if (o.tier !== null && !isStepfunTierName(o.tier))
-    fail('tier', `must be one of ${STEPFUN_TIER_NAMES.join(', ')} or null`, o.tier);
-  for (const key of ['maxConcurrency', 'rpm', 'tpm', 'balanceRequests'] as const) {
-    const min = key === 'balanceRequests' ? 0 : 1;
-    if (o[key] !== null && !isInt(o[key], min)) fail(key, `must be an integer >= ${min} or null`, o[key]);
-  }
-  if (!RETRY_AFTER_STYLES.includes(o.retryAfter))
-    fail('retryAfter', `must be one of ${RETRY_AFTER_STYLES.join(', ')}`, o.retryAfter);
+function checkFaults(o: MockOptions): void {
+  if (o.balanceRequests !== null && !isInt(o.balanceRequests, 0))
+    fail('balanceRequests', 'must be an integer >= 0 or null', o.balanceRequests);
   let rateSum = 0;
   for (const key of FAULT_RATES) {
     const rate = o[key];
@@ -239,8 +215,6 @@ function checkLimitsAndFaults(o: MockOptions): void {
       );
     }
   }
-  if (!isInt(o.rateWindowMs, 100))
-    fail('rateWindowMs', 'must be an integer >= 100 (milliseconds)', o.rateWindowMs);
   if (!isInt(o.maxRequestMs, 1))
     fail('maxRequestMs', 'must be an integer >= 1 (milliseconds)', o.maxRequestMs);
 }

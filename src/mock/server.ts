@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
 import { createRandom, mixSeed } from '../random.js';
 import { checkAuth } from './auth.js';
+import { handleControl } from './control.js';
 import { type Exchange, sendError } from './exchange.js';
 import { type MockOptions, type MockOptionsInput, resolveMockOptions } from './options.js';
 import { matchRoute } from './routes.js';
-import { createMockState } from './state.js';
+import { createAdmission, createMockState } from './state.js';
 import { type MockStats, MockStatsRecorder } from './stats.js';
 import { notFound } from './wire-errors.js';
 
@@ -26,18 +27,10 @@ export interface MockServer {
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const HEADERS_TIMEOUT_MS = 66_000;
 
-function handleControl(stats: MockStatsRecorder, url: URL, res: ServerResponse): void {
-  if (url.pathname !== '/_mock/stats') {
-    res.writeHead(404, { 'Content-Type': 'application/json' });
-    res.end(
-      JSON.stringify({ error: { message: `No mock control route ${url.pathname}`, type: 'not_found' } }),
-    );
-    return;
-  }
-  const body = JSON.stringify(stats.snapshot());
-  if (url.searchParams.get('reset') === '1') stats.reset();
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(body);
+function sendControlBug(res: ServerResponse, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  res.writeHead(500, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ error: { message: `mock bug: ${message}`, type: 'server_error' } }));
 }
 
 /**
@@ -46,8 +39,9 @@ function handleControl(stats: MockStatsRecorder, url: URL, res: ServerResponse):
  */
 export async function startMockServer(input: MockOptionsInput = {}): Promise<MockServer> {
   const options = resolveMockOptions(input);
-  const stats = new MockStatsRecorder(options.maxRecords);
-  const state = createMockState(options, stats);
+  const admission = createAdmission(options);
+  const stats = new MockStatsRecorder(options.maxRecords, () => admission.inForce());
+  const state = createMockState(options, stats, admission);
   let requestNumber = 0;
   // Responses still open, so close() can wait until each has been counted and recorded.
   const openResponses = new Map<ServerResponse, Promise<void>>();
@@ -57,7 +51,13 @@ export async function startMockServer(input: MockOptionsInput = {}): Promise<Moc
     const traceId = randomUUID();
     res.setHeader('X-Trace-Id', traceId);
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
-    if (url.pathname.startsWith('/_mock/')) return handleControl(stats, url, res);
+    if (url.pathname.startsWith('/_mock/')) {
+      handleControl(req, res, url, { stats, admission }).catch((error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else sendControlBug(res, error);
+      });
+      return;
+    }
 
     const route = matchRoute(req.method ?? 'GET', url.pathname);
     // Metadata reads (models, account, token count) are not load: a client that warms its

@@ -1,5 +1,5 @@
 import { FAULT_KINDS, type FaultKind } from './faults.js';
-import type { LimitName } from './limits.js';
+import type { LimitName, LimitsInForce } from './limits.js';
 
 /**
  * Ground truth: what the mock did, so tests and benchmarks can check a client's measurements.
@@ -61,6 +61,11 @@ export interface MockStatsSnapshot {
   /** 429s sent, by the limit that was hit. */
   rateLimited: RateLimitedCounts;
   /**
+   * The limits in force when the snapshot was taken, and the shape of RPM / TPM (they may move
+   * during a run: `--limit-schedule`, `POST /_mock/limits`). Present on a server's stats.
+   */
+  limits?: LimitsInForce;
+  /**
    * Faults injected, by kind. `stall` counts when the stall starts; `cap503`/`capCut` count when the
    * time cap fires (also on a stalled request, which then counts under both).
    */
@@ -90,7 +95,15 @@ export class MockStatsRecorder implements MockStats {
   /** Index of the oldest record once the ring is full. */
   private head = 0;
 
-  constructor(private readonly maxRecords: number) {}
+  /** `limitsInForce` is the server's admission, read at each snapshot. */
+  constructor(
+    private readonly maxRecords: number,
+    private readonly limitsInForce?: () => LimitsInForce,
+  ) {}
+
+  get limits(): LimitsInForce | undefined {
+    return this.limitsInForce?.();
+  }
 
   get records(): MockRequestRecord[] {
     return [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
@@ -133,6 +146,7 @@ export class MockStatsRecorder implements MockStats {
       inFlight: this.inFlight,
       maxInFlight: this.maxInFlight,
       rateLimited: { ...this.rateLimited },
+      ...(this.limitsInForce ? { limits: this.limitsInForce() } : {}),
       faults: { ...this.faults },
       records: this.records,
     };

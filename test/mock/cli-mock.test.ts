@@ -55,6 +55,10 @@ describe('stepbench mock flags', () => {
       '--max-concurrency=3',
       '--rpm=60',
       '--tpm=9000',
+      '--limit-shape=token-bucket',
+      '--rpm-burst=5',
+      '--tpm-burst=500',
+      '--limit-schedule=0s:60,30s:tpm=off',
       '--retry-after=openai',
       '--error-rate-500=0.1',
       '--error-rate-503=0.2',
@@ -83,6 +87,13 @@ describe('stepbench mock flags', () => {
       maxConcurrency: 3,
       rpm: 60,
       tpm: 9000,
+      rateLimitShape: 'token-bucket',
+      rpmBurst: 5,
+      tpmBurst: 500,
+      limitSchedule: [
+        { atMs: 0, change: { rpm: 60 } },
+        { atMs: 30_000, change: { tpm: null } },
+      ],
       retryAfter: 'openai',
       errorRate500: 0.1,
       errorRate503: 0.2,
@@ -144,6 +155,10 @@ describe('stepbench mock flags', () => {
       '--moderation-pattern',
       '--max-request-ms',
       '--rate-window-ms',
+      '--limit-shape',
+      '--rpm-burst',
+      '--tpm-burst',
+      '--limit-schedule',
     ])
       expect(help).toContain(flag);
     expect(help).toContain("StepFun's free tier limits");
@@ -154,6 +169,22 @@ describe('stepbench mock flags', () => {
   test('an unknown tier or retry-after style is refused by the parser', async () => {
     await expect(parseFlags(['--tier=V9'])).rejects.toThrow(/tier/);
     await expect(parseFlags(['--retry-after=minutes'])).rejects.toThrow(/retry-after/);
+    await expect(parseFlags(['--limit-shape=leaky'])).rejects.toThrow(/limit-shape/);
+  });
+
+  test('bad limit flags get errors naming the flag or option', async () => {
+    const resolve = async (argv: string[]) => resolveMockOptions(mockOptionsFromArgs(await parseFlags(argv)));
+    await expect(resolve(['--rpm-burst=abc'])).rejects.toThrow(/--rpm-burst must be a number/);
+    await expect(resolve(['--rpm=600', '--rpm-burst=0', '--limit-shape=token-bucket'])).rejects.toThrow(
+      /rpmBurst must be an integer >= 1/,
+    );
+    await expect(resolve(['--rpm=600', '--tpm-burst=10'])).rejects.toThrow(
+      /tpmBurst applies only with rateLimitShape 'token-bucket'/,
+    );
+    await expect(resolve(['--limit-schedule=0s:600,30x:300'])).rejects.toThrow(
+      /--limit-schedule: the 2nd entry "30x:300" has a bad time/,
+    );
+    await expect(resolve(['--limit-schedule=0s:600,30s:rps=3'])).rejects.toThrow(UserError);
   });
 
   test('fault rates that add up past 1 are refused with a UserError', async () => {

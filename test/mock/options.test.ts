@@ -48,6 +48,25 @@ describe('resolveMockOptions', () => {
     expect(o.replyTokens).toBe(3);
   });
 
+  test('limit shapes: sliding by default; bursts and a schedule string with a token bucket', () => {
+    const d = resolveMockOptions();
+    expect([d.rateLimitShape, d.rpmBurst, d.tpmBurst, d.limitSchedule]).toEqual(['sliding', null, null, []]);
+    const o = resolveMockOptions({
+      rateLimitShape: 'token-bucket',
+      rpm: 600,
+      rpmBurst: 10,
+      limitSchedule: '0s:600,30s:300',
+    });
+    expect(o.limitSchedule).toEqual([
+      { atMs: 0, change: { rpm: 600 } },
+      { atMs: 30_000, change: { rpm: 300 } },
+    ]);
+    const steps = [{ atMs: 5_000, change: { rpmBurst: 3 } }];
+    expect(
+      resolveMockOptions({ rateLimitShape: 'token-bucket', limitSchedule: steps }).limitSchedule,
+    ).toEqual(steps);
+  });
+
   test('the result does not share the default models array', () => {
     resolveMockOptions().models.push('x');
     expect(DEFAULT_MOCK_OPTIONS.models).not.toContain('x');
@@ -75,6 +94,27 @@ describe('resolveMockOptions', () => {
     [{ rpm: 1.5 }, /rpm/],
     [{ tpm: -1 }, /tpm/],
     [{ retryAfter: 'minutes' }, /retryAfter/],
+    [{ rateLimitShape: 'leaky-bucket' }, /rateLimitShape must be one of sliding, token-bucket, fixed-window/],
+    [{ rateLimitShape: 'token-bucket', rpmBurst: 0 }, /rpmBurst must be an integer >= 1/],
+    [{ tpmBurst: 100 }, /tpmBurst applies only with rateLimitShape 'token-bucket'/],
+    [{ limitSchedule: '0s:600,soon:300' }, /limitSchedule: the 2nd entry "soon:300" has a bad time/],
+    [{ limitSchedule: [{ atMs: -1, change: { rpm: 5 } }] }, /limitSchedule\[0\]\.atMs/],
+    [
+      { limitSchedule: [{ atMs: 0, change: { rps: 5 } }] },
+      /limitSchedule\[0\]\.change has an unknown key "rps"/,
+    ],
+    [{ limitSchedule: [{ atMs: 0, change: { rpm: 0 } }] }, /rpm must be an integer >= 1 or null/],
+    [{ limitSchedule: [{ atMs: 0, change: { rpmBurst: 5 } }] }, /rpmBurst applies only with rateLimitShape/],
+    [
+      {
+        limitSchedule: [
+          { atMs: 10, change: { rpm: 5 } },
+          { atMs: 5, change: { rpm: 6 } },
+        ],
+      },
+      /limitSchedule\[1\]\.atMs comes before/,
+    ],
+    [{ limitSchedule: 42 }, /limitSchedule must be a list of steps/],
     [{ errorRate500: 1.5 }, /errorRate500/],
     [{ errorRate503: -0.1 }, /errorRate503/],
     [{ stallRate: Number.NaN }, /stallRate/],

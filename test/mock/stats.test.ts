@@ -80,3 +80,21 @@ test('snapshots copy the counters, so a later count does not change an earlier s
   expect(before.rateLimited.tpm).toBe(0);
   expect(stats.snapshot().faults.error500).toBe(2);
 });
+
+test('a server’s stats carry the limits in force at each snapshot', () => {
+  let rpm: number | null = 600;
+  const limits = () => ({
+    shape: 'token-bucket' as const,
+    concurrency: 8,
+    rpm,
+    tpm: null,
+    rpmBurst: 10,
+    tpmBurst: null,
+  });
+  const stats = new MockStatsRecorder(10, limits);
+  expect(stats.snapshot().limits).toEqual(limits());
+  rpm = 300;
+  expect(stats.snapshot().limits?.rpm).toBe(300);
+  expect(stats.limits?.shape).toBe('token-bucket');
+  expect(new MockStatsRecorder(10).snapshot()).not.toHaveProperty('limits');
+});
