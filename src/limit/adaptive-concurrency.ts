@@ -1,6 +1,7 @@
 /**
- * The concurrency limit in adaptive mode (DESIGN §5): AIMD with slow start, driven by what the
- * server says about each attempt. Pure state plus an injected clock; the Limiter feeds it.
+ * The concurrency limit in adaptive mode (DESIGN §5): slow start, then additive increase, cut on
+ * refusals the evidence puts down to a concurrency limit (rate limits are the send pacer's:
+ * send-pacer.ts, design note 005). Pure state plus an injected clock; the Limiter feeds it.
  */
 
 export type LimitEventKind = 'increase' | 'decrease' | 'pause';
@@ -27,10 +28,9 @@ export interface AdaptiveConcurrencyOptions {
   /** Additive step after the first 429; default 1. */
   increaseBy?: number;
   /**
-   * Multiplicative cut on a 429; default 0.7. TCP's 0.5 answers congestion collapse of a shared
-   * queue; an API quota is a fixed ceiling we overshoot by a little, so halving throws away half
-   * the throughput for nothing. With 0.7 the sawtooth stays between 70 % and ~100 % of the ceiling,
-   * and the simulation test (32 slots / 600 RPM server) keeps ≥ 90 % of the RPM with few 429s.
+   * Multiplicative cut on a concurrency refusal when no accepted level is known; default 0.7.
+   * TCP's 0.5 answers congestion collapse of a shared queue; a concurrency quota is a fixed
+   * ceiling we overshoot by a little, so halving throws away half the throughput for nothing.
    */
   decreaseFactor?: number;
   /** Minimum growth pause after a 429 episode or trouble; default 1000 ms. */
@@ -46,21 +46,8 @@ export const ADAPTIVE_DEFAULTS = Object.freeze({
   cooldownMs: 1000,
 });
 
-/**
- * Longest hold for back-to-back 429 episodes. Tuned with the simulation in
- * test/limit/simulation.test.ts (32 slots / 600 RPM sliding window, no Retry-After): longer holds
- * cut 429s a little more but starve throughput (a 30-s hold fell to ~70 % of the RPM), 1 s leaves
- * ~10–13 % 429s when replies are fast; 4 s keeps ≥ 90 % of the RPM in every latency tried.
- */
-export const MAX_EPISODE_HOLD_MS = 4_000;
-
-/**
- * Send hold of a lone 429 episode. A concurrency limit is cured by the cut alone (the next slot
- * frees in one reply time), so a long pause there only wastes throughput — the rate-limit bench
- * measured 31 % of the ideal with a 1-s first hold. Only when episodes come back to back, as an
- * exhausted RPM window makes them, does the hold double toward MAX_EPISODE_HOLD_MS.
- */
-export const FIRST_EPISODE_HOLD_MS = 100;
+/** Longest growth hold after repeated refusals at the same concurrency ceiling. */
+export const MAX_CEILING_HOLD_MS = 30_000;
 
 export type AdaptivePhase = 'slow-start' | 'avoidance';
 
@@ -84,14 +71,11 @@ export class AdaptiveConcurrency {
   private used = false;
   /** Growth is held until this time (429 episode or trouble). */
   private heldUntil = Number.NEGATIVE_INFINITY;
-  /** 429s before this time belong to the episode that already cut. */
-  private episodeUntil = Number.NEGATIVE_INFINITY;
-  /** Send hold of the latest 429 episode (before Retry-After), ms; doubles for back-to-back episodes. */
-  private episodeHoldMs = 0;
   /** When the latest 429 episode began. */
   private episodeStartedAt = Number.NEGATIVE_INFINITY;
-  /** New requests are held until this time after a 429 episode (see FIRST_EPISODE_HOLD_MS). */
-  private sendHeldUntil = Number.NEGATIVE_INFINITY;
+  /** The limit at the latest concurrency refusal, and how many refusals in a row came at it. */
+  private lastCeiling = 0;
+  private ceilingRepeats = 0;
 
   constructor(options: AdaptiveConcurrencyOptions) {
     const min = options.min ?? ADAPTIVE_DEFAULTS.min;
@@ -126,11 +110,6 @@ export class AdaptiveConcurrency {
     return this.heldUntil;
   }
 
-  /** Clock time until which the latest 429 episode asks that nothing new is sent. */
-  get sendingHeldUntil(): number {
-    return this.sendHeldUntil;
-  }
-
   onEvent(listener: (e: LimitEvent) => void): void {
     this.listeners.push(listener);
   }
@@ -163,60 +142,36 @@ export class AdaptiveConcurrency {
   }
 
   /**
-   * A 429. The first of an episode cuts once and holds growth for max(cooldown, Retry-After);
-   * later 429s inside that hold (requests already in flight when we cut) don't cut again, though a
-   * longer Retry-After extends the hold. Returns true when this 429 opened a new episode.
+   * A refusal the evidence puts down to a concurrency limit (refusal-evidence.ts), of a request
+   * sent at `sentAt`, with `acceptedLevel` the highest in-flight level the server just accepted.
+   * The limit drops to that level (the ceiling is known: a deeper cut only idles), and growth waits
+   * before probing one above it again: 1 s after the first refusal at a ceiling, doubling each time
+   * the same ceiling refuses again (up to MAX_CEILING_HOLD_MS), so a fixed limit costs one refusal
+   * per probe and ever fewer probes. Nothing else is held: the next slot frees within one reply.
+   * Refusals of requests sent before the episode began are part of it. Returns true for a new
+   * episode.
    */
-  onRateLimited(retryAfterMs?: number, sentAt?: number): boolean {
+  onConcurrencyLimit(acceptedLevel: number, sentAt: number): boolean {
+    if (sentAt <= this.episodeStartedAt) return false;
     const now = this.now();
-    const hint = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.max(0, retryAfterMs) : 0;
-    // A request sent before the current episode began was already in flight when we cut: its
-    // 429 is old news. One sent after the send hold is fresh evidence that the cut and the hold
-    // were not enough. Without the send time, fall back to the episode's growth hold.
-    const sameEpisode = sentAt !== undefined ? sentAt <= this.episodeStartedAt : now < this.episodeUntil;
-    if (sameEpisode) {
-      if (now + hint > this.heldUntil) {
-        this.heldUntil = this.episodeUntil = this.sendHeldUntil = now + hint;
-        this.emit({ kind: 'pause', reason: '429 with a longer Retry-After', untilMs: this.heldUntil });
-      }
-      return false;
-    }
     this.episodeStartedAt = now;
-    // A 429 soon after the previous episode's send hold ended means the hold was too short to let
-    // the server's window drain (an RPM quota answers 429 in milliseconds whatever our
-    // concurrency): double the hold for each such back-to-back episode, back to the first hold
-    // once one is missed.
-    const backToBack = now - this.sendHeldUntil < this.cooldownMs;
-    this.episodeHoldMs = backToBack
-      ? Math.min(MAX_EPISODE_HOLD_MS, Math.max(FIRST_EPISODE_HOLD_MS, this.episodeHoldMs * 2))
-      : FIRST_EPISODE_HOLD_MS;
-    this.sendHeldUntil = now + Math.max(this.episodeHoldMs, hint);
-    // Growth waits at least a cooldown, so the cut is judged before the limit climbs again.
-    this.heldUntil = this.episodeUntil = Math.max(this.sendHeldUntil, now + this.cooldownMs);
-    const reason = hint > 0 ? `429 (Retry-After ${Math.round(hint)} ms)` : '429';
-    if (backToBack && hint === 0 && this.current > this.min) {
-      // The cut did not help and the server won't say when it will: it is refusing whatever we
-      // send (an exhausted window). Probe with a single request per hold, as TCP restarts from one
-      // segment after a timeout, and remember where to stop doubling once the window reopens.
-      // (With a Retry-After the hold already waits exactly as long as the server asked.)
-      this.ssthresh = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
-      this.change(this.min);
-      this.emit({
-        kind: 'decrease',
-        reason: `${reason} again after a cut: probing`,
-        untilMs: this.heldUntil,
-      });
-      return true;
-    }
-    const cut = Math.max(this.min, Math.floor(this.current * this.decreaseFactor));
-    // A refused probe at the minimum says "still blocked", not "less capacity": keep ssthresh.
-    if (!(backToBack && this.current <= this.min)) this.ssthresh = cut;
+    const ceiling = this.current;
+    this.ceilingRepeats = ceiling === this.lastCeiling ? this.ceilingRepeats + 1 : 0;
+    this.lastCeiling = ceiling;
+    const hold = Math.min(MAX_CEILING_HOLD_MS, this.cooldownMs * 2 ** this.ceilingRepeats);
+    const cut =
+      acceptedLevel > 0 && acceptedLevel < ceiling
+        ? Math.max(this.min, acceptedLevel)
+        : Math.max(this.min, Math.floor(ceiling * this.decreaseFactor));
+    this.ssthresh = cut;
+    this.heldUntil = now + hold;
+    const reason = `429 at ${ceiling} in flight: concurrency limit`;
     if (cut < this.current) {
       this.change(cut);
       this.emit({ kind: 'decrease', reason, untilMs: this.heldUntil });
     } else {
       this.resetCounters();
-      this.emit({ kind: 'pause', reason: `${reason} at the minimum limit`, untilMs: this.heldUntil });
+      this.emit({ kind: 'pause', reason: `${reason}, at the minimum`, untilMs: this.heldUntil });
     }
     return true;
   }

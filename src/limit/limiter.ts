@@ -1,11 +1,16 @@
 import { type Clock, realClock, type TimerHandle } from '../clock.js';
 import { limiterSignal, type OutcomeClass } from '../results/outcomes.js';
 import { AdaptiveConcurrency, type LimitEvent } from './adaptive-concurrency.js';
+import { type EvidenceCounts, RefusalEvidence } from './refusal-evidence.js';
+import { type RateEpisode, SendPacer } from './send-pacer.js';
 import { RateBudget } from './token-bucket.js';
 
 /**
- * The one gate a job passes before each attempt: a concurrency slot (fixed or adaptive), an RPM
- * token, a TPM debit, and no global hold. Waiters are served strictly in arrival order.
+ * The one gate a job passes before each attempt: a concurrency slot (fixed or adaptive), a send
+ * token from the learned rate (adaptive), an RPM token, a TPM debit, and no global hold. Waiters
+ * are served strictly in arrival order. In adaptive mode each refusal is put down to a
+ * concurrency or a rate limit (refusal-evidence.ts): the first cuts the concurrency limit, the
+ * second sets the send rate (send-pacer.ts). Design note 005.
  */
 
 export interface LimiterOptions {
@@ -23,7 +28,19 @@ export interface LimiterOptions {
 /** A limit change or growth pause from the adaptive controller, or a global hold (`hold`). */
 export type LimiterEvent =
   | LimitEvent
-  | { at: number; kind: 'hold'; limit: number; reason: string; untilMs: number };
+  | { at: number; kind: 'hold'; limit: number; reason: string; untilMs: number }
+  | { at: number; kind: 'rate'; limit: number; reason: string; episode: RateEpisode };
+
+/** What the adaptive controller learned, for the report. */
+export interface LimiterState {
+  /** Concurrency limit now. */
+  limit: number;
+  /** Learned send rate, req/s; null while pacing never engaged. */
+  ratePerSec: number | null;
+  /** Refusal episodes each controller answered (a burst of refusals of one moment is one episode). */
+  episodes: { concurrency: number; rate: number };
+  evidence: EvidenceCounts;
+}
 
 export interface PermitFeedback {
   outcome: OutcomeClass;
@@ -52,11 +69,14 @@ export class Limiter {
   private readonly setTimer: Clock['setTimer'];
   private readonly fixedLimit: number;
   private readonly adaptive?: AdaptiveConcurrency;
+  private readonly pacer?: SendPacer;
+  private readonly evidence?: RefusalEvidence;
   private readonly rpm?: RateBudget;
   private readonly tpm?: RateBudget;
   private readonly queue: Waiter[] = [];
   private readonly listeners: Array<(e: LimiterEvent) => void> = [];
   private active = 0;
+  private concurrencyEpisodes = 0;
   private heldUntil = Number.NEGATIVE_INFINITY;
   private timer?: TimerHandle;
   private timerAt = Number.NaN;
@@ -76,6 +96,8 @@ export class Limiter {
         ...(options.initialConcurrency !== undefined && { initial: options.initialConcurrency }),
       });
       this.adaptive.onEvent((e) => this.emit(e));
+      this.pacer = new SendPacer(this.now);
+      this.evidence = new RefusalEvidence();
     }
     if (options.rpm !== undefined) this.rpm = new RateBudget({ perMinute: options.rpm, now: this.now });
     if (options.tpm !== undefined) this.tpm = new RateBudget({ perMinute: options.tpm, now: this.now });
@@ -87,6 +109,23 @@ export class Limiter {
 
   get inFlight(): number {
     return this.active;
+  }
+
+  /** The learned send rate, req/s; null while pacing is off. */
+  get ratePerSec(): number | null {
+    return this.pacer?.engaged ? this.pacer.ratePerSec : null;
+  }
+
+  get state(): LimiterState {
+    return {
+      limit: this.limit,
+      ratePerSec: this.ratePerSec,
+      episodes: { concurrency: this.concurrencyEpisodes, rate: this.pacer?.episodeCount ?? 0 },
+      evidence: this.evidence?.summary ?? {
+        refusals: { concurrency: 0, rate: 0 },
+        lastInFlight: { concurrency: null, rate: null },
+      },
+    };
   }
 
   get waiting(): number {
@@ -136,8 +175,10 @@ export class Limiter {
 
   private grant(waiter: Waiter): Permit {
     this.active++;
+    const inFlightAtSend = this.active;
     this.rpm?.take(1);
     this.tpm?.take(waiter.tokens);
+    this.pacer?.take();
     this.adaptive?.noteInFlight(this.active);
     const grantedAt = this.now();
     let released = false;
@@ -145,22 +186,29 @@ export class Limiter {
       release: (feedback) => {
         if (released) return;
         released = true;
-        this.settle(waiter.tokens, grantedAt, feedback);
+        this.settle(waiter.tokens, grantedAt, inFlightAtSend, feedback);
       },
     };
   }
 
-  private settle(estimated: number, grantedAt: number, feedback: PermitFeedback): void {
+  private settle(
+    estimated: number,
+    grantedAt: number,
+    inFlightAtSend: number,
+    feedback: PermitFeedback,
+  ): void {
     this.active--;
     if (this.tpm && feedback.actualTokens !== undefined && Number.isFinite(feedback.actualTokens)) {
       this.tpm.adjust(feedback.actualTokens - estimated);
     }
     const kind = limiterSignal(feedback.outcome);
     if (kind === 'back_off') {
-      this.onRateLimited(feedback.retryAfterMs, grantedAt);
+      this.onRateLimited(feedback.retryAfterMs, grantedAt, inFlightAtSend);
     } else if (kind === 'pause_growth') {
       this.adaptive?.onTrouble(feedback.status === undefined ? feedback.outcome : `HTTP ${feedback.status}`);
     } else if (kind === 'grow') {
+      this.pacer?.onAccepted(grantedAt);
+      this.evidence?.onAccepted(grantedAt, inFlightAtSend);
       this.adaptive?.onSuccess();
     }
     this.pump();
@@ -173,15 +221,41 @@ export class Limiter {
    * instant retries however low the concurrency limit went: concurrency bounds requests in flight,
    * not requests per second.
    */
-  private onRateLimited(retryAfterMs: number | undefined, sentAt: number): void {
+  private onRateLimited(retryAfterMs: number | undefined, sentAt: number, inFlightAtSend: number): void {
     const hint = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined;
     const reason = hint === undefined ? '429' : `429 with Retry-After ${Math.round(hint)} ms`;
-    const newEpisode = this.adaptive?.onRateLimited(retryAfterMs, sentAt) ?? false;
-    if (this.adaptive && (newEpisode || hint !== undefined)) {
-      this.pauseUntil(this.adaptive.sendingHeldUntil, reason);
-    } else if (hint !== undefined) {
-      this.pauseUntil(this.now() + hint, reason);
+    const kind = this.evidence?.classify(sentAt, inFlightAtSend, {
+      limit: this.limit,
+      min: 1,
+      pacing: this.pacer?.engaged ?? false,
+    });
+    if (this.pacer && kind === 'rate') {
+      // A rate limit: the concurrency limit stays (it did not cause this); the send rate is cut to
+      // what the server accepted, and a Retry-After pauses sends — only sends: the controller's
+      // own episode bookkeeping runs on this clock, so a hint cannot freeze it.
+      const episode = this.pacer.onRefused(sentAt);
+      if (episode) {
+        this.emit({
+          at: this.now(),
+          kind: 'rate',
+          limit: this.limit,
+          reason: `${reason}: rate limit (accepted ${episode.estimatePerSec.toFixed(2)} req/s, ${episode.basis})`,
+          episode,
+        });
+      }
+      if (hint !== undefined) this.pauseUntil(this.now() + hint, reason);
+      return;
     }
+    if (this.adaptive) {
+      // A concurrency limit: the cut is the cure (the next slot frees within one reply), so no
+      // one else is held, whatever the Retry-After says — the refused request itself still waits
+      // for it before its retry (retry-policy.ts).
+      if (this.adaptive.onConcurrencyLimit(this.evidence?.acceptedInFlight(sentAt) ?? 0, sentAt)) {
+        this.concurrencyEpisodes++;
+      }
+      return;
+    }
+    if (hint !== undefined) this.pauseUntil(this.now() + hint, reason);
   }
 
   /** Grants waiters from the head while every constraint allows, then arms one timer if needed. */
@@ -195,6 +269,7 @@ export class Limiter {
       const now = this.now();
       const waitMs = Math.max(
         this.heldUntil - now,
+        this.pacer ? this.pacer.msUntilSend() : 0,
         this.rpm ? this.rpm.msUntil(1) : 0,
         this.tpm ? this.tpm.msUntil(head.tokens) : 0,
         0,

@@ -23,6 +23,8 @@ export interface TimelineBucket {
   inFlightMax: number;
   /** Concurrency limit at the end of the second; null before the first known value. */
   limit: number | null;
+  /** Send rate the adaptive controller had learned (req/s) at the second's last start; null while pacing is off. */
+  sendRate: number | null;
   /** Completion tokens of the attempts that ended in this second. */
   outputTokens: number;
 }
@@ -51,6 +53,7 @@ export class Timeline {
   private inFlight = 0;
   private readonly initialLimit: number | null;
   private currentLimit: number | null;
+  private currentRate: number | null = null;
 
   /**
    * @param startMs the run start on the same clock as every later `at` (performance.now ms).
@@ -64,9 +67,11 @@ export class Timeline {
     this.currentLimit = this.initialLimit;
   }
 
-  attemptStarted(at: number, inFlight: number): void {
+  attemptStarted(at: number, inFlight: number, sendRate: number | null = null): void {
     const slot = this.slotAt(at);
     slot.started++;
+    slot.sendRate = sendRate === null ? null : Math.round(sendRate * 100) / 100;
+    this.currentRate = slot.sendRate;
     this.inFlight = inFlight;
     slot.inFlightMax = Math.max(slot.inFlightMax, inFlight);
     slot.endInFlight = inFlight;
@@ -98,6 +103,7 @@ export class Timeline {
     const buckets: TimelineBucket[] = [];
     let carriedLimit = this.initialLimit;
     let carriedInFlight = 0;
+    let carriedRate: number | null = null;
     for (let t = 0; t < this.slots.length; t++) {
       const slot = this.slots[t];
       if (slot) {
@@ -105,8 +111,9 @@ export class Timeline {
         buckets.push(bucket);
         carriedLimit = slot.limit;
         carriedInFlight = endInFlight;
+        carriedRate = slot.sendRate;
       } else {
-        buckets.push(emptyBucket(t, carriedInFlight, carriedLimit));
+        buckets.push(emptyBucket(t, carriedInFlight, carriedLimit, carriedRate));
       }
     }
     return { buckets, events: [...this.log] };
@@ -121,14 +128,22 @@ export class Timeline {
     let slot = this.slots[t];
     if (!slot) {
       // A new second starts at the level (in flight, limit) the previous activity left behind.
-      slot = { ...emptyBucket(t, this.inFlight, this.currentLimit), endInFlight: this.inFlight };
+      slot = {
+        ...emptyBucket(t, this.inFlight, this.currentLimit, this.currentRate),
+        endInFlight: this.inFlight,
+      };
       this.slots[t] = slot;
     }
     return slot;
   }
 }
 
-function emptyBucket(t: number, inFlight: number, limit: number | null): TimelineBucket {
+function emptyBucket(
+  t: number,
+  inFlight: number,
+  limit: number | null,
+  sendRate: number | null,
+): TimelineBucket {
   return {
     t,
     started: 0,
@@ -138,6 +153,7 @@ function emptyBucket(t: number, inFlight: number, limit: number | null): Timelin
     retries: 0,
     inFlightMax: inFlight,
     limit,
+    sendRate,
     outputTokens: 0,
   };
 }

@@ -39,10 +39,12 @@ export function retryLines(report: Report): string[] {
         `${formatInt(a.retriedJobs)} retried · ${formatInt(a.rateLimited)} × 429 · ${formatDuration(a.backoffMs)} backing off`,
     );
   }
-  if (report.limits?.adaptive && lines.length > 0) {
+  const limits = report.limits;
+  if (limits?.adaptive && lines.length > 0) {
     lines.push(
-      `limit       adaptive concurrency ended at ${report.limits.finalConcurrency} (max ${report.limits.maxConcurrency})`,
+      `limit       adaptive concurrency ended at ${limits.finalConcurrency} (max ${limits.maxConcurrency})`,
     );
+    if (limits.boundBy && limits.boundBy.kind !== 'none') lines.push(`bound by    ${limits.boundBy.summary}`);
   }
   return lines.length > 0 ? ['', ...lines] : [];
 }

@@ -1,5 +1,6 @@
 import type { BadRow } from '../dataset/types.js';
 import type { GoodputSummary } from '../eval/slo.js';
+import type { BoundBy } from '../limit/what-bound.js';
 import type { HealthSummary } from '../metrics/health.js';
 import type { EncodedHistograms } from '../metrics/histograms.js';
 import type { TargetSummary } from '../metrics/target-metrics.js';
@@ -119,5 +120,13 @@ export interface ReportLimits {
   tier: string | null;
   /** Extra attempts allowed per job. */
   retries: number;
+  /** Adaptive only: the send rate learned from the server's refusals, req/s; null when none was needed. */
+  learnedRatePerSec?: number | null;
+  /** Adaptive only: refusal episodes each controller answered (concurrency limit, send rate). */
+  episodes?: { concurrency: number; rate: number };
+  /** Adaptive only: 429s put down to each kind of limit (design note 005). */
+  refusals?: { concurrency: number; rate: number };
+  /** Adaptive only: what held the run back, with the evidence in one sentence. */
+  boundBy?: BoundBy;
   timeoutsMs: { connectMs?: number; firstTokenMs?: number; idleMs?: number; totalMs?: number };
 }

@@ -78,7 +78,7 @@ export async function runJob(
       return last ? finish(last) : undefined;
     }
     dispatchedAt ??= now();
-    timeline.attemptStarted(now(), limiter.inFlight);
+    timeline.attemptStarted(now(), limiter.inFlight, limiter.ratePerSec);
     const attempt = await ctx.send(job, ctx.abortInFlight);
     // Wall time, read once: an HTTP-date Retry-After is a calendar time, so both readings of it
     // must agree on "now".

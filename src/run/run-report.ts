@@ -1,11 +1,13 @@
 import type { BadRow } from '../dataset/types.js';
+import type { LimiterState } from '../limit/limiter.js';
+import { whatBound } from '../limit/what-bound.js';
 import { windowMs } from '../metrics/throughput.js';
 import type { RunConfig } from '../plan/run-config.js';
 import type { Target } from '../plan/types.js';
 import { redactArgv, targetSecrets } from '../redact.js';
 import { buildReport, currentEnvironment } from '../report/json.js';
 import { phaseReport, targetForReport } from '../report/parts.js';
-import type { Report } from '../report/schema.js';
+import type { Report, ReportLimits } from '../report/schema.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import type { PhaseRecord, RunSession } from './session.js';
 
@@ -47,6 +49,7 @@ export function buildRunReport(input: RunReportInput): Report {
       adaptive: config.limits.adaptive,
       maxConcurrency: config.limits.maxConcurrency,
       finalConcurrency: session.limiter.limit,
+      ...adaptiveState(config.limits.adaptive, session.limiter.state),
       rpm: config.limits.rpm ?? null,
       tpm: config.limits.tpm ?? null,
       tier: config.limits.tier ?? null,
@@ -67,4 +70,15 @@ export function buildRunReport(input: RunReportInput): Report {
         ? { aborted: { reason: 'interrupted by the user before every job was sent' } }
         : {}),
   });
+}
+
+/** What the adaptive controller learned and what bound the run; nothing when it was off. */
+function adaptiveState(adaptive: boolean, state: LimiterState): Partial<ReportLimits> {
+  if (!adaptive) return {};
+  return {
+    learnedRatePerSec: state.ratePerSec === null ? null : Math.round(state.ratePerSec * 100) / 100,
+    episodes: state.episodes,
+    refusals: state.evidence.refusals,
+    boundBy: whatBound(state),
+  };
 }

@@ -137,8 +137,8 @@ export class RunSession {
     this.runStart = now() - (resumed?.endedAtMs ?? 0);
     this.timeline = new Timeline(this.runStart, this.limiter.limit);
     this.limiter.onEvent((e) =>
-      e.kind === 'hold'
-        ? this.timeline.event(e.at, 'hold', e.reason)
+      e.kind === 'hold' || e.kind === 'rate'
+        ? this.timeline.event(e.at, e.kind, e.reason)
         : this.timeline.limitChanged(e.at, e.limit, e.kind, e.reason),
     );
     this.health = new ClientHealth({ now });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   AdaptiveConcurrency,
-  FIRST_EPISODE_HOLD_MS,
   type LimitEvent,
-  MAX_EPISODE_HOLD_MS,
+  MAX_CEILING_HOLD_MS,
 } from '../../src/limit/adaptive-concurrency.js';
 
 function controller(options: { initial?: number; max?: number; cooldownMs?: number } = {}) {
@@ -44,8 +43,8 @@ describe('AdaptiveConcurrency', () => {
 
   it('after a cut, slow start stops at the threshold and growth turns additive', () => {
     const { c, completeUsed, advance } = controller({ initial: 40, cooldownMs: 1000 });
-    c.onRateLimited(undefined, 0);
-    expect(c.limit).toBe(28);
+    c.onConcurrencyLimit(0, 0);
+    expect(c.limit).toBe(28); // no accepted level known: floor(40 × 0.7)
     advance(1000);
     completeUsed(27);
     expect(c.limit).toBe(28);
@@ -63,75 +62,64 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(5);
   });
 
-  it('cuts once per 429 episode, then grows additively after the cooldown', () => {
+  it('cuts to the accepted level once per episode, then grows additively after the hold', () => {
     const { c, completeUsed, advance, events } = controller({ initial: 32, cooldownMs: 1000 });
-    expect(c.onRateLimited()).toBe(true);
-    expect(c.limit).toBe(22); // floor(32 × 0.7)
+    advance(10);
+    expect(c.onConcurrencyLimit(30, 5)).toBe(true);
+    expect(c.limit).toBe(30);
     expect(c.phase).toBe('avoidance');
-    // Requests already in flight come back 429 too: same episode, no further cut.
+    // Requests sent before the episode began come back refused too: same episode, no further cut.
     advance(500);
-    expect(c.onRateLimited()).toBe(false);
-    expect(c.limit).toBe(22);
-    // Growth is held during the episode.
+    expect(c.onConcurrencyLimit(29, 8)).toBe(false);
+    expect(c.limit).toBe(30);
+    // Growth is held for the first hold (the cooldown).
     completeUsed(100);
-    expect(c.limit).toBe(22);
+    expect(c.limit).toBe(30);
     advance(600);
-    completeUsed(22);
-    expect(c.limit).toBe(23);
-    completeUsed(23);
-    expect(c.limit).toBe(24);
+    completeUsed(30);
+    expect(c.limit).toBe(31);
     expect(events.filter((e) => e.kind === 'decrease')).toHaveLength(1);
   });
 
-  it('a later 429 after the episode cuts again', () => {
-    const { c, advance } = controller({ initial: 32 });
-    c.onRateLimited();
-    advance(5000);
-    expect(c.onRateLimited()).toBe(true);
-    expect(c.limit).toBe(15); // 22 → floor(15.4)
+  it('an accepted level no lower than the limit falls back to the factor', () => {
+    const { c } = controller({ initial: 20 });
+    c.onConcurrencyLimit(20, 0);
+    expect(c.limit).toBe(14);
   });
 
-  it('holds growth for Retry-After when it is longer than the cooldown', () => {
-    const { c, advance, completeUsed } = controller({ initial: 10, cooldownMs: 1000 });
-    c.onRateLimited(5000);
-    expect(c.growthHeldUntil).toBe(5000);
-    advance(4000);
-    completeUsed(10);
-    expect(c.limit).toBe(7);
-    expect(c.onRateLimited()).toBe(false);
-    advance(1001);
-    completeUsed(7);
-    expect(c.limit).toBe(8);
-  });
-
-  it('doubles the send hold for back-to-back episodes, growth waits at least a cooldown', () => {
-    const { c, advance } = controller({ initial: 64, cooldownMs: 1000 });
-    c.onRateLimited(undefined, 0);
-    expect(c.sendingHeldUntil).toBe(FIRST_EPISODE_HOLD_MS);
-    expect(c.growthHeldUntil).toBe(1000);
-    // Sent after the hold and refused again: back to back.
-    advance(FIRST_EPISODE_HOLD_MS + 10);
-    c.onRateLimited(undefined, FIRST_EPISODE_HOLD_MS + 5);
-    expect(c.sendingHeldUntil).toBe(FIRST_EPISODE_HOLD_MS + 10 + 2 * FIRST_EPISODE_HOLD_MS);
-    // Long after: a lone episode again.
-    advance(10_000);
-    const now = 10_000 + FIRST_EPISODE_HOLD_MS + 10;
-    c.onRateLimited(undefined, now - 1);
-    expect(c.sendingHeldUntil).toBe(now + FIRST_EPISODE_HOLD_MS);
-    expect(c.growthHeldUntil).toBe(now + 1000);
-  });
-
-  it('caps the send hold at MAX_EPISODE_HOLD_MS', () => {
-    const { c, advance } = controller({ initial: 64, cooldownMs: 1000 });
+  it('doubles the growth hold each time the same ceiling refuses again, up to MAX_CEILING_HOLD_MS', () => {
+    const { c, advance, completeUsed } = controller({ initial: 9, cooldownMs: 1000 });
+    const holds: number[] = [];
     let t = 0;
-    for (let i = 0; i < 12; i++) {
-      c.onRateLimited(undefined, t);
-      const held = c.sendingHeldUntil - t;
-      expect(held).toBeLessThanOrEqual(MAX_EPISODE_HOLD_MS);
-      advance(held + 1);
-      t += held + 1;
+    for (let i = 0; i < 8; i++) {
+      // Back at the ceiling of 9 after the hold, refused again there.
+      advance(1);
+      t++;
+      expect(c.onConcurrencyLimit(8, t)).toBe(true);
+      expect(c.limit).toBe(8);
+      holds.push(c.growthHeldUntil - t);
+      advance(c.growthHeldUntil - t);
+      t = c.growthHeldUntil;
+      completeUsed(8);
+      expect(c.limit).toBe(9);
     }
-    expect(c.sendingHeldUntil - (t - MAX_EPISODE_HOLD_MS - 1)).toBe(MAX_EPISODE_HOLD_MS);
+    expect(holds).toEqual([
+      1000,
+      2000,
+      4000,
+      8000,
+      16000,
+      MAX_CEILING_HOLD_MS,
+      MAX_CEILING_HOLD_MS,
+      MAX_CEILING_HOLD_MS,
+    ]);
+    // A refusal at another ceiling starts the holds over.
+    advance(1);
+    t++;
+    completeUsed(9);
+    expect(c.limit).toBe(10);
+    c.onConcurrencyLimit(9, t);
+    expect(c.growthHeldUntil).toBe(t + 1000);
   });
 
   it('5xx trouble pauses growth but never cuts', () => {
@@ -150,7 +138,7 @@ describe('AdaptiveConcurrency', () => {
 
   it('never cuts below min and reports a pause instead', () => {
     const { c, events } = controller({ initial: 1 });
-    c.onRateLimited();
+    c.onConcurrencyLimit(0, 0);
     expect(c.limit).toBe(1);
     expect(events).toEqual([expect.objectContaining({ kind: 'pause', limit: 1 })]);
   });

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIRST_EPISODE_HOLD_MS } from '../../src/limit/adaptive-concurrency.js';
 import { Limiter, type LimiterEvent, type LimiterOptions, type Permit } from '../../src/limit/limiter.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -139,43 +138,77 @@ describe('Limiter', () => {
     expect(c.permit).toBeUndefined();
     await clock.advance(1);
     expect(c.at).toBe(2500);
-    expect(events.map((e) => [e.kind, e.untilMs])).toEqual([
+    expect(events.map((e) => [e.kind, 'untilMs' in e ? e.untilMs : undefined])).toEqual([
       ['hold', 500],
       ['hold', 2500],
     ]);
   });
 
-  it('adaptive: a lone 429 without a hint cuts and holds everyone briefly', async () => {
+  it('adaptive: a refusal at a level the server accepted sets a send rate and keeps the concurrency limit', async () => {
     const { clock, limiter, events } = setup({ maxConcurrency: 64, adaptive: true, initialConcurrency: 10 });
-    const p = await limiter.acquire(0);
-    p.release({ outcome: 'rate_limited', status: 429 });
-    expect(limiter.limit).toBe(7);
-    const next = track(limiter, clock);
-    await clock.advance(FIRST_EPISODE_HOLD_MS - 1);
-    expect(next.permit).toBeUndefined();
-    await clock.advance(1);
-    expect(next.at).toBe(FIRST_EPISODE_HOLD_MS);
-    expect(events.map((e) => e.kind)).toEqual(['decrease', 'hold']);
+    // Ten accepted sends at up to 2 in flight over 1 s, then one refused at 2 in flight: a rate limit.
+    for (let i = 0; i < 10; i++) {
+      const a = await limiter.acquire(0);
+      const b = await limiter.acquire(0);
+      a.release(ok);
+      await clock.advance(50);
+      b.release(ok);
+      await clock.advance(50);
+    }
+    expect(limiter.ratePerSec).toBeNull();
+    const first = await limiter.acquire(0);
+    const refused = await limiter.acquire(0);
+    first.release(ok);
+    refused.release({ outcome: 'rate_limited', status: 429 });
+    expect(limiter.limit).toBe(10);
+    const rate = limiter.ratePerSec!;
+    // 20 accepted in the last second (sent − refused, by send time): paced at β × that.
+    expect(rate).toBeGreaterThan(10);
+    expect(rate).toBeLessThanOrEqual(21);
+    expect(events.map((e) => e.kind)).toEqual(['rate']);
+    // Sends are now spaced by the rate, with no burst of saved-up sends.
+    const a = track(limiter, clock);
+    const b = track(limiter, clock);
+    await clock.advance(Math.ceil(1000 / rate) + 1);
+    expect(a.permit).toBeDefined();
+    expect(b.permit).toBeUndefined();
+    await clock.advance(Math.ceil(1000 / rate) + 1);
+    expect(b.permit).toBeDefined();
+    expect(limiter.state.evidence.refusals).toEqual({ concurrency: 0, rate: 1 });
   });
 
-  it('adaptive: a 429 for a request sent after the hold doubles the next hold', async () => {
-    const { clock, limiter } = setup({ maxConcurrency: 64, adaptive: true, initialConcurrency: 10 });
-    const inFlight = await limiter.acquire(0);
-    (await limiter.acquire(0)).release({ outcome: 'rate_limited', status: 429 });
-    // Sent before the episode began: old news, no second cut.
-    inFlight.release({ outcome: 'rate_limited', status: 429 });
-    expect(limiter.limit).toBe(7);
-    const fresh = track(limiter, clock);
-    await clock.advance(FIRST_EPISODE_HOLD_MS);
-    expect(fresh.at).toBe(FIRST_EPISODE_HOLD_MS);
-    fresh.permit?.release({ outcome: 'rate_limited', status: 429 });
-    // Refused again after the cut: probe with one request per hold.
-    expect(limiter.limit).toBe(1);
-    const after = track(limiter, clock);
-    await clock.advance(2 * FIRST_EPISODE_HOLD_MS - 1);
-    expect(after.permit).toBeUndefined();
-    await clock.advance(1);
-    expect(after.at).toBe(3 * FIRST_EPISODE_HOLD_MS);
+  it('adaptive: a refusal above the accepted level cuts concurrency to that level and holds no one', async () => {
+    const { clock, limiter } = setup({ maxConcurrency: 64, adaptive: true, initialConcurrency: 6 });
+    // Five in flight, all accepted, three times over.
+    for (let round = 0; round < 3; round++) {
+      const permits = await Promise.all(Array.from({ length: 5 }, () => limiter.acquire(0)));
+      await clock.advance(100);
+      for (const p of permits) p.release(ok);
+    }
+    const permits = await Promise.all(Array.from({ length: 6 }, () => limiter.acquire(0)));
+    // The sixth, sent with six in flight, is refused — with a Retry-After, which holds only it.
+    permits[5]!.release({ outcome: 'rate_limited', status: 429, retryAfterMs: 5000 });
+    expect(limiter.limit).toBe(5);
+    expect(limiter.ratePerSec).toBeNull();
+    for (const p of permits.slice(0, 5)) p.release(ok);
+    const next = track(limiter, clock);
+    await clock.advance(0);
+    expect(next.at).toBe(300);
+    expect(limiter.state.evidence.refusals).toEqual({ concurrency: 1, rate: 0 });
+  });
+
+  it('adaptive: a Retry-After on a rate refusal pauses every send for that long', async () => {
+    const { clock, limiter } = setup({ maxConcurrency: 64, adaptive: true });
+    const a = await limiter.acquire(0);
+    a.release(ok);
+    await clock.advance(1000);
+    const b = await limiter.acquire(0);
+    b.release({ outcome: 'rate_limited', status: 429, retryAfterMs: 2000 });
+    const next = track(limiter, clock);
+    await clock.advance(1999);
+    expect(next.permit).toBeUndefined();
+    await clock.advance(10);
+    expect(next.permit).toBeDefined();
   });
 
   it('adaptive: grows through slow start as completions arrive', async () => {

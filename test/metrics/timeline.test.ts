@@ -23,6 +23,7 @@ describe('Timeline', () => {
         retries: 0,
         inFlightMax: 2,
         limit: 4,
+        sendRate: null,
         outputTokens: 50,
       },
       {
@@ -34,6 +35,7 @@ describe('Timeline', () => {
         retries: 1,
         inFlightMax: 1,
         limit: 4,
+        sendRate: null,
         outputTokens: 0,
       },
     ]);
@@ -55,9 +57,19 @@ describe('Timeline', () => {
       retries: 0,
       inFlightMax: 3,
       limit: 8,
+      sendRate: null,
       outputTokens: 0,
     });
     expect(buckets[3]).toMatchObject({ completed: 1, inFlightMax: 3, limit: 8 });
+  });
+
+  it('carries the learned send rate of the last start in a second into the idle seconds after it', () => {
+    const tl = new Timeline(START);
+    tl.attemptStarted(START + 100, 1, null);
+    tl.attemptStarted(START + 1200, 1, 9.876);
+    tl.attemptEnded(START + 3500, 'ok', false, 10);
+    const rates = tl.toJSON().buckets.map((b) => b.sendRate);
+    expect(rates).toEqual([null, 9.88, 9.88, 9.88]);
   });
 
   it('keeps the last limit of a second and logs every change and event', () => {
