@@ -4,7 +4,10 @@
  * provider pointed at the mock, `maxConcurrency` as the client concurrency, and its own rate-limit
  * handling left at the defaults (adaptive scheduler, retries, Retry-After). Non-streaming, as its
  * provider asks by default. Telemetry, update checks, the cache and result writing are off, and
- * its config dir is a temporary folder, so nothing leaves the machine and nothing is kept.
+ * its config dir is a temporary folder. Even so, 0.121 posts a "telemetry disabled" event to its
+ * own server (src/telemetry.ts sendEvent → fetchWithProxy, which calls the global fetch), so this
+ * child refuses every fetch that is not to a loopback address before importing it: nothing is
+ * looked up or sent off the machine, and nothing is kept.
  *
  * A row is lost when its result has an error or no output. promptfoo does not say how many
  * attempts it made; the parent counts them from the mock's records.
@@ -29,6 +32,16 @@ Object.assign(process.env, {
   LOG_LEVEL: 'error',
 });
 await mkdir(process.env.PROMPTFOO_CONFIG_DIR, { recursive: true });
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+const realFetch = globalThis.fetch;
+let refusedFetches = 0;
+globalThis.fetch = (input, init) => {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  if (LOOPBACK.test(url.hostname)) return realFetch(input, init);
+  refusedFetches++;
+  return Promise.reject(new TypeError(`bench: no network; refused a fetch to ${url.hostname}`));
+};
 const importStarted = performance.now();
 const { default: promptfoo } = await import('promptfoo');
 const importMs = performance.now() - importStarted;
@@ -69,6 +82,8 @@ console.log(
     outcomes,
     sampleErrors: [...new Set(errors)].slice(0, 3),
     importMs,
+    // Requests promptfoo tried to send off the machine (telemetry), refused before any lookup.
+    refusedFetches,
     ...cost,
   }),
 );
