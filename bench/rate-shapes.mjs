@@ -66,14 +66,15 @@ export const defaultSettings = {
     'fixed-window': { fast: 240, slow: 240 },
     sliding: { fast: 240, slow: 240 },
     'tpm-bucket': { fast: 120, slow: 120 },
-    'concurrency-8': { fast: 600, slow: 60 },
-    'concurrency-32': { fast: 1500, slow: 200 },
+    'concurrency-8': { fast: 800, slow: 60 },
+    'concurrency-32': { fast: 2000, slow: 200 },
     'rpm-halves': { fast: 180, slow: 180 },
   },
   /** A 429 episode is over after this long without a 429. */
   episodeGapMs: 1_000,
   minWindows: 3,
-  minSpanMs: 3_000,
+  /** Non-window shapes: a shorter stretch after the episode is measured from the first 429 instead. */
+  minSpanMs: 5_000,
   /** promptfoo blocks 60 s per 429 without Retry-After: off by default (see shape-matrix.mjs). */
   promptfooWithoutRetryAfter: false,
   childTimeoutMs: 300_000,

@@ -25,7 +25,8 @@ export interface ShapeRow {
 export interface Check {
   target: string;
   measured: string;
-  pass: boolean;
+  /** null: not judged (SKIPPED). */
+  pass: boolean | null;
 }
 export interface ClientSummary {
   client: string;

@@ -66,7 +66,7 @@ export function scheduledAmount(steps, zeroAt, from, to) {
  * through each of them); the others run to the last success.
  */
 export function measureInterval(limit, start, lastOkAt, opts) {
-  const { windowMs, epochOffsetMs = 0, minWindows = 3, minSpanMs = 3_000 } = opts;
+  const { windowMs, epochOffsetMs = 0, minWindows = 3, minSpanMs = 5_000 } = opts;
   if (limit.kind === 'window') {
     const from = limit.window === 'fixed' ? nextFixedBoundary(start, windowMs, epochOffsetMs) : start;
     const windows = Math.max(0, Math.floor((lastOkAt - from) / windowMs));

@@ -199,8 +199,8 @@ describe('shapeFigures', () => {
   });
 
   it('measures from the first arrival when nothing was refused', () => {
-    const f = shapeFigures(oksEvery(1000, 6000, 100), bucket, { windowMs: 4000 });
+    const f = shapeFigures(oksEvery(1000, 7000, 100), bucket, { windowMs: 4000 });
     expect(f.episode).toBeNull();
-    expect(f.interval).toMatchObject({ fromMs: 0, spanMs: 4900, enough: true });
+    expect(f.interval).toMatchObject({ fromMs: 0, spanMs: 5900, enough: true });
   });
 });
