@@ -5,6 +5,8 @@
  *   node bench/run.mjs                    every suite
  *   node bench/run.mjs client-overhead    only the named suites
  *   node bench/run.mjs --rounds 20        shorter runs (a suite reads the settings it knows)
+ *   node bench/run.mjs rate-shapes --set shapes=token-bucket --set clients=stepbench
+ *                                         one suite setting (see bench/lib/settings.mjs)
  *
  * A suite is a module whose default export is { name, describe, reportFile, run({ log, settings }) }
  * returning { text, report }. To add one, write bench/<name>.mjs and list it in SUITES.
@@ -16,15 +18,18 @@ import capacitySearch, { defaultSettings as capacitySearchSettings } from './cap
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
 import coldStart, { defaultSettings as coldStartSettings } from './cold-start.mjs';
 import groundTruth, { defaultSettings as groundTruthSettings } from './ground-truth.mjs';
+import { parseSetting } from './lib/settings.mjs';
 import manyStreams, { defaultSettings as manyStreamsSettings } from './many-streams.mjs';
 import openLoop, { defaultSettings as openLoopSettings } from './open-loop.mjs';
 import rateLimit, { defaultSettings as rateLimitSettings } from './rate-limit.mjs';
+import rateShapes, { defaultSettings as rateShapesSettings } from './rate-shapes.mjs';
 import wireLoad, { defaultSettings as wireLoadSettings } from './wire-load.mjs';
 
 const SUITES = [
   { suite: clientOverhead, defaults: clientOverheadSettings },
   { suite: groundTruth, defaults: groundTruthSettings },
   { suite: rateLimit, defaults: rateLimitSettings },
+  { suite: rateShapes, defaults: rateShapesSettings },
   { suite: openLoop, defaults: openLoopSettings },
   { suite: manyStreams, defaults: manyStreamsSettings },
   { suite: capacitySearch, defaults: capacitySearchSettings },
@@ -38,12 +43,13 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     rounds: { type: 'string' },
+    set: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('usage: node bench/run.mjs [suite …] [--rounds N]\n\nsuites:');
+  console.log('usage: node bench/run.mjs [suite …] [--rounds N] [--set name=value …]\n\nsuites:');
   for (const { suite } of SUITES) console.log(`  ${suite.name.padEnd(18)} ${suite.describe}`);
   process.exit(0);
 }
@@ -58,11 +64,34 @@ if (unknown.length > 0) {
 const chosen =
   positionals.length === 0 ? SUITES : SUITES.filter(({ suite }) => positionals.includes(suite.name));
 
-const log = (line) => console.error(`[bench] ${line}`);
-await mkdir(REPORT_DIR, { recursive: true });
-for (const { suite, defaults } of chosen) {
+// Every chosen suite's settings, resolved before any runs, so a typo fails at once. --set applies
+// to each chosen suite that has the setting; one that none has is a typo.
+const sets = values.set ?? [];
+const nameOf = (entry) => entry.slice(0, Math.max(0, entry.indexOf('=')));
+for (const entry of sets) {
+  if (!chosen.some(({ defaults }) => Object.hasOwn(defaults, nameOf(entry)))) {
+    console.error(`--set ${entry}: none of the chosen suites has a setting "${nameOf(entry)}"`);
+    process.exit(2);
+  }
+}
+const prepared = chosen.map(({ suite, defaults }) => {
   const settings = { ...defaults };
   if (values.rounds !== undefined && 'rounds' in settings) settings.rounds = Number(values.rounds);
+  for (const entry of sets.filter((e) => Object.hasOwn(defaults, nameOf(e)))) {
+    try {
+      const { name, value } = parseSetting(entry, defaults);
+      settings[name] = value;
+    } catch (err) {
+      console.error(err.message);
+      process.exit(2);
+    }
+  }
+  return { suite, settings };
+});
+
+const log = (line) => console.error(`[bench] ${line}`);
+await mkdir(REPORT_DIR, { recursive: true });
+for (const { suite, settings } of prepared) {
   log(`suite ${suite.name}: ${suite.describe}`);
   const started = performance.now();
   const { text, report } = await suite.run({ log, settings });

@@ -4,7 +4,8 @@
  * its limits (attempt totals, adaptive limit changes). The parent takes 429 counts and rates from
  * the mock's records, so this child only reports what the mock cannot see: rows and the limiter.
  *
- * argv[2]: JSON { url, concurrency, requests, dataset, outDir, adaptive, retries }
+ * argv[2]: JSON { url, concurrency, requests, dataset, outDir, adaptive?, retries? } (adaptive and
+ * retries left out: the library's defaults)
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -24,7 +25,7 @@ const outcome = await run({
   out: config.outDir,
   // Rounds of a suite reuse a scenario's folder: each round replaces the last.
   overwrite: true,
-  adaptive: config.adaptive,
+  ...(config.adaptive === undefined ? {} : { adaptive: config.adaptive }),
   ...(config.retries === undefined ? {} : { retries: config.retries }),
 });
 const cost = processCost(cpuBefore, performance.now() - t0);
@@ -34,6 +35,8 @@ const cost = processCost(cpuBefore, performance.now() - t0);
 const outcomes = {};
 let rows = 0;
 let maxAttemptsOnARow = 0;
+// Every attempt the client made, as its rows record them: held against the mock's request count.
+let attemptsRecorded = 0;
 const lines = createInterface({ input: createReadStream(outcome.resultsPath, 'utf8') });
 for await (const line of lines) {
   if (line.trim() === '') continue;
@@ -41,6 +44,7 @@ for await (const line of lines) {
   rows++;
   outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   maxAttemptsOnARow = Math.max(maxAttemptsOnARow, r.attempts.length);
+  attemptsRecorded += r.attempts.length;
 }
 
 const report = outcome.report;
@@ -49,7 +53,7 @@ const limitChanges = events.filter((e) => e.kind === 'increase' || e.kind === 'd
 console.log(
   JSON.stringify({
     client: 'stepbench',
-    adaptive: config.adaptive,
+    adaptive: report.limits?.adaptive ?? config.adaptive ?? null,
     retries: report.limits?.retries ?? config.retries,
     rows,
     rowsOk: outcomes.ok ?? 0,
@@ -57,10 +61,12 @@ console.log(
     rowsLost: config.requests - (outcomes.ok ?? 0),
     outcomes,
     maxAttemptsOnARow,
+    attemptsRecorded,
     exitCode: outcome.exitCode,
     aborted: outcome.aborted ?? null,
     attempts: report.targets[0]?.summary?.attempts ?? null,
     finalConcurrency: report.limits?.finalConcurrency ?? null,
+    limits: report.limits ?? null,
     limitChanges: limitChanges.length,
     // Run-relative ms of the last change of the adaptive limit: after it the limit stayed put.
     lastLimitChangeMs: limitChanges.length > 0 ? limitChanges[limitChanges.length - 1].atMs : null,

@@ -7,6 +7,6 @@ export interface Column<Row> {
 export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string;
 export function fixed(n: unknown, digits?: number): string;
 export function formatChecks(
-  checks: readonly { target: string; measured: string; pass: boolean }[],
+  checks: readonly { target: string; measured: string; pass: boolean | null }[],
   issue: number,
 ): string;
