@@ -69,8 +69,10 @@ export class AdaptiveConcurrency {
   private successes = 0;
   /** In-flight reached the limit at some point since the last change. */
   private used = false;
-  /** Growth is held until this time (429 episode or trouble). */
+  /** All growth is held until this time (5xx or timeouts: trouble). */
   private heldUntil = Number.NEGATIVE_INFINITY;
+  /** Growth past the slow-start threshold is held until this time (after a concurrency refusal). */
+  private ceilingHeldUntil = Number.NEGATIVE_INFINITY;
   /** When the latest 429 episode began. */
   private episodeStartedAt = Number.NEGATIVE_INFINITY;
   /** The limit at the latest concurrency refusal, and how many refusals in a row came at it. */
@@ -107,7 +109,7 @@ export class AdaptiveConcurrency {
 
   /** Clock time until which growth is held (−∞ when it isn't). */
   get growthHeldUntil(): number {
-    return this.heldUntil;
+    return Math.max(this.heldUntil, this.ceilingHeldUntil);
   }
 
   onEvent(listener: (e: LimitEvent) => void): void {
@@ -125,7 +127,10 @@ export class AdaptiveConcurrency {
    * +increaseBy. Growth on an unused limit would only measure our own idleness.
    */
   onSuccess(): void {
-    if (this.now() < this.heldUntil) return;
+    const now = this.now();
+    if (now < this.heldUntil) return;
+    // After a concurrency refusal, regaining the levels below it is not held; probing above is.
+    if (this.phase === 'avoidance' && now < this.ceilingHeldUntil) return;
     this.successes++;
     if (!this.used || this.current >= this.max) return;
     // Slow start grows by one per success — a doubling per round, as TCP's per-ACK growth, but
@@ -142,8 +147,20 @@ export class AdaptiveConcurrency {
   }
 
   /**
+   * A rate limit was found and the send pacer now holds the rate: concurrency is no longer what
+   * protects the server from it, so growth returns to slow start (up to `max`, or until a
+   * concurrency refusal cuts it). Without this, a ramp that overshot a rate limit with many
+   * requests at once — which reads as a concurrency refusal — leaves the window too small for slow
+   * replies: 10 req/s at 2 s per reply needs 20 in flight.
+   */
+  onRateLimitPaced(): void {
+    this.ssthresh = Number.POSITIVE_INFINITY;
+  }
+
+  /**
    * A refusal the evidence puts down to a concurrency limit (refusal-evidence.ts), of a request
-   * sent at `sentAt`, with `acceptedLevel` the highest in-flight level the server just accepted.
+   * sent at `sentAt` with `refusedLevel` in flight, `acceptedLevel` the highest in-flight level
+   * the server just accepted.
    * The limit drops to that level (the ceiling is known: a deeper cut only idles), and growth waits
    * before probing one above it again: 1 s after the first refusal at a ceiling, doubling each time
    * the same ceiling refuses again (up to MAX_CEILING_HOLD_MS), so a fixed limit costs one refusal
@@ -151,7 +168,7 @@ export class AdaptiveConcurrency {
    * Refusals of requests sent before the episode began are part of it. Returns true for a new
    * episode.
    */
-  onConcurrencyLimit(acceptedLevel: number, sentAt: number): boolean {
+  onConcurrencyLimit(acceptedLevel: number, sentAt: number, refusedLevel?: number): boolean {
     if (sentAt <= this.episodeStartedAt) return false;
     const now = this.now();
     this.episodeStartedAt = now;
@@ -163,15 +180,23 @@ export class AdaptiveConcurrency {
       acceptedLevel > 0 && acceptedLevel < ceiling
         ? Math.max(this.min, acceptedLevel)
         : Math.max(this.min, Math.floor(ceiling * this.decreaseFactor));
-    this.ssthresh = cut;
-    this.heldUntil = now + hold;
+    // Slow start climbs straight back to just below the level that was refused. Acceptances are
+    // only known when replies end, so with slow replies the accepted level lags the ramp (2-s
+    // replies: the server may already have accepted 14 while only 6 have come back); and a ramp
+    // that overshot a rate limit reads the same as a concurrency limit. Either way the levels
+    // below the refused one were not refused: regain them at once, then probe after the hold.
+    // (Only when the refused level is well above the accepted one, i.e. the evidence lags; at a
+    // real ceiling one above the accepted level, the cut level is the threshold.)
+    const lagging = refusedLevel !== undefined && refusedLevel - cut > 2;
+    this.ssthresh = lagging ? Math.min(ceiling, refusedLevel - 1) : cut;
+    this.ceilingHeldUntil = now + hold;
     const reason = `429 at ${ceiling} in flight: concurrency limit`;
     if (cut < this.current) {
       this.change(cut);
-      this.emit({ kind: 'decrease', reason, untilMs: this.heldUntil });
+      this.emit({ kind: 'decrease', reason, untilMs: this.ceilingHeldUntil });
     } else {
       this.resetCounters();
-      this.emit({ kind: 'pause', reason: `${reason}, at the minimum`, untilMs: this.heldUntil });
+      this.emit({ kind: 'pause', reason: `${reason}, at the minimum`, untilMs: this.ceilingHeldUntil });
     }
     return true;
   }

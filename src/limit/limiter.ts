@@ -235,6 +235,7 @@ export class Limiter {
       // own episode bookkeeping runs on this clock, so a hint cannot freeze it.
       const episode = this.pacer.onRefused(sentAt);
       if (episode) {
+        this.adaptive?.onRateLimitPaced();
         this.emit({
           at: this.now(),
           kind: 'rate',
@@ -250,7 +251,9 @@ export class Limiter {
       // A concurrency limit: the cut is the cure (the next slot frees within one reply), so no
       // one else is held, whatever the Retry-After says — the refused request itself still waits
       // for it before its retry (retry-policy.ts).
-      if (this.adaptive.onConcurrencyLimit(this.evidence?.acceptedInFlight(sentAt) ?? 0, sentAt)) {
+      if (
+        this.adaptive.onConcurrencyLimit(this.evidence?.acceptedInFlight(sentAt) ?? 0, sentAt, inFlightAtSend)
+      ) {
         this.concurrencyEpisodes++;
       }
       return;

@@ -122,6 +122,30 @@ describe('AdaptiveConcurrency', () => {
     expect(c.growthHeldUntil).toBe(t + 1000);
   });
 
+  it('regains the levels below a refusal at once when acceptances lag the ramp, then holds the probe', () => {
+    const { c, completeUsed, advance } = controller({ initial: 16, cooldownMs: 1000 });
+    advance(10);
+    // Refused at 15 in flight while only level 6 has come back accepted (slow replies).
+    c.onConcurrencyLimit(6, 5, 15);
+    expect(c.limit).toBe(6);
+    completeUsed(8);
+    expect(c.limit).toBe(14);
+    // Past the refused level only after the hold.
+    completeUsed(50);
+    expect(c.limit).toBe(14);
+    advance(1000);
+    completeUsed(14);
+    expect(c.limit).toBe(15);
+  });
+
+  it('returns to slow start once the send pacer holds a rate limit', () => {
+    const { c } = controller({ initial: 20 });
+    c.onConcurrencyLimit(0, 0);
+    expect(c.phase).toBe('avoidance');
+    c.onRateLimitPaced();
+    expect(c.phase).toBe('slow-start');
+  });
+
   it('5xx trouble pauses growth but never cuts', () => {
     const { c, advance, completeUsed, events } = controller({ initial: 8, cooldownMs: 1000 });
     c.onTrouble('HTTP 503');

@@ -12,21 +12,28 @@ const RUN = { workers: 64, durationMs: 600_000, measureFromMs: 180_000, seed: 1 
 
 describe('simulation: 32-slot / 600 RPM server', () => {
   it.each([
-    { name: 'fast replies', latencyMs: [500, 1500] },
-    { name: 'slow replies (concurrency-bound)', latencyMs: [2000, 4000] },
-  ] as const)('adaptive, Retry-After sent, $name: ≥ 90 % of the RPM, < 5 % 429s', async ({ latencyMs }) => {
-    const r = await simulate(
-      new FakeClock(),
-      { ...SERVER, latencyMs: [...latencyMs], sendRetryAfter: true },
-      { maxConcurrency: 64, adaptive: true },
-      RUN,
-    );
-    expect(r.steadyRpm).toBeGreaterThanOrEqual(540);
-    expect(r.rateLimitedShare).toBeLessThan(0.05);
-    // It found the concurrency ceiling and came back down from overshooting it.
-    expect(Math.max(...r.limits)).toBeGreaterThan(32);
-    expect(r.limiter.limit).toBeLessThanOrEqual(64);
-  });
+    { name: 'fast replies', latencyMs: [500, 1500], atLeast: 540 },
+    // Short of the 90 % this test once asked: since the concurrency limit regains the levels below
+    // a refusal at once when acceptances lag the ramp (design note 005), this mixed case — 32
+    // slots and a 600/min window, with 3-s replies needing 30 in flight — settles nearer the slot
+    // ceiling and meets the window more often: 85 % (512/min) here. Listed in docs/performance.md.
+    { name: 'slow replies (concurrency-bound)', latencyMs: [2000, 4000], atLeast: 500 },
+  ] as const)(
+    'adaptive, Retry-After sent, $name: ≥ $atLeast RPM, < 5 % 429s',
+    async ({ latencyMs, atLeast }) => {
+      const r = await simulate(
+        new FakeClock(),
+        { ...SERVER, latencyMs: [...latencyMs], sendRetryAfter: true },
+        { maxConcurrency: 64, adaptive: true },
+        RUN,
+      );
+      expect(r.steadyRpm).toBeGreaterThanOrEqual(atLeast);
+      expect(r.rateLimitedShare).toBeLessThan(0.05);
+      // It found the concurrency ceiling and came back down from overshooting it.
+      expect(Math.max(...r.limits)).toBeGreaterThan(32);
+      expect(r.limiter.limit).toBeLessThanOrEqual(64);
+    },
+  );
 
   it.each([
     { name: 'fast replies', latencyMs: [500, 1500] },
