@@ -79,3 +79,17 @@ export function healthLines(report: Report): string[] {
   for (const w of h.warnings) lines.push(`WARNING     ${w}`);
   return lines;
 }
+
+/** The most frequent messages behind each error class (deduplicated, counted), not only the counts. */
+export function errorMessageLines(report: Report): string[] {
+  const digest = report.errorMessages;
+  if (!digest) return [];
+  const lines = ['', 'errors'];
+  for (const [outcome, messages] of Object.entries(digest)) {
+    for (const m of messages ?? []) {
+      const text = m.message.length > 160 ? `${m.message.slice(0, 157)}...` : m.message;
+      lines.push(`  ${outcome.padEnd(18)} ×${formatInt(m.count).padEnd(6)} ${text}`);
+    }
+  }
+  return lines;
+}

@@ -1,7 +1,7 @@
 import { eventLoopLimitMs, HEALTH_THRESHOLDS, type HealthSummary } from '../metrics/health.js';
 import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
-import { goodputLines, healthLines, phaseLines, retryLines } from './console-run.js';
+import { errorMessageLines, goodputLines, healthLines, phaseLines, retryLines } from './console-run.js';
 import {
   formatDuration,
   formatFixed,
@@ -130,7 +130,14 @@ export function formatSummary(report: Report): string {
     `dataset     ${formatInt(dataset.rows)} rows from ${files}${bad}`,
   ];
   if (report.aborted) lines.push(`ABORTED     ${report.aborted.reason}`);
+  if (report.failed) lines.push(`FAILED      ${report.failed.reason}`);
   for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
-  lines.push(...retryLines(report), ...goodputLines(report), ...phaseLines(report), ...healthLines(report));
+  lines.push(
+    ...errorMessageLines(report),
+    ...retryLines(report),
+    ...goodputLines(report),
+    ...phaseLines(report),
+    ...healthLines(report),
+  );
   return `${lines.join('\n')}\n`;
 }

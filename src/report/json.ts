@@ -9,6 +9,7 @@ import { HDR_CONFIG } from '../metrics/histograms.js';
 import { TargetMetrics } from '../metrics/target-metrics.js';
 import type { TimelineJSON } from '../metrics/timeline.js';
 import type { Price } from '../plan/types.js';
+import type { ErrorDigestJSON } from '../results/error-digest.js';
 import {
   type HistogramFormat,
   REPORT_SCHEMA_NAME,
@@ -41,6 +42,8 @@ export interface ReportInput {
   /** Defaults to the current process's (without the hostname, which may be private). */
   environment?: ReportEnvironment;
   aborted?: { reason: string };
+  failed?: { reason: string };
+  errorMessages?: ErrorDigestJSON;
   limits?: ReportLimits;
   timeline?: TimelineJSON;
   resumed?: { kept: number; rerun: number };
@@ -134,6 +137,8 @@ export function buildReport(input: ReportInput): Report {
   if (input.slos) report.slos = input.slos;
   if (input.goodput) report.goodput = input.goodput;
   if (input.aborted) report.aborted = input.aborted;
+  if (input.failed) report.failed = input.failed;
+  if (input.errorMessages) report.errorMessages = input.errorMessages;
   return report;
 }
 

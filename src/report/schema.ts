@@ -6,6 +6,7 @@ import type { EncodedHistograms } from '../metrics/histograms.js';
 import type { TargetSummary } from '../metrics/target-metrics.js';
 import type { TimelineJSON } from '../metrics/timeline.js';
 import type { Price } from '../plan/types.js';
+import type { ErrorDigestJSON } from '../results/error-digest.js';
 
 /**
  * Version of the `report.json` layout. Bump it on any change that breaks a reader
@@ -93,6 +94,10 @@ export interface Report {
   resumed?: { kept: number; rerun: number };
   /** Present only when the run stopped early. */
   aborted?: { reason: string };
+  /** The run ran to its end but failed as a whole (exit 3): no job succeeded, or errors passed --max-error-rate. */
+  failed?: { reason: string };
+  /** The most frequent messages behind each non-success outcome class, deduplicated and counted. */
+  errorMessages?: ErrorDigestJSON;
 }
 
 export interface ReportPhase {

@@ -64,6 +64,10 @@ export function buildRunReport(input: RunReportInput): Report {
     ),
     ...(config.slos.length > 0 ? { slos: config.slos.map((s) => s.text) } : {}),
     ...(session.resumed ? { resumed: { kept: session.resumed.kept, rerun: session.resumed.dropped } } : {}),
+    ...(session.failedReason ? { failed: { reason: session.failedReason } } : {}),
+    ...(Object.keys(session.errorDigest.toJSON()).length > 0
+      ? { errorMessages: session.errorDigest.toJSON() }
+      : {}),
     ...(session.abortedReason
       ? { aborted: { reason: session.abortedReason } }
       : session.interrupted

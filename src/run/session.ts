@@ -15,8 +15,9 @@ import type { RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import { mixSeed } from '../random.js';
 import type { PhaseRecordInput } from '../report/parts.js';
+import { ErrorDigest } from '../results/error-digest.js';
 import { isFatalForRun } from '../results/fatal.js';
-import { isError } from '../results/outcomes.js';
+import { isError, isSuccess, type OutcomeClass } from '../results/outcomes.js';
 import { type PriorResults, preparePriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { ResultsWriter } from '../results/writer.js';
@@ -26,6 +27,7 @@ import type { ScheduleResult } from '../schedule/types.js';
 import { ErrorBudget } from './error-budget.js';
 import { type JobContext, runJob, type SendAttempt } from './job-runner.js';
 import type { JobSource } from './job-source.js';
+import { failedRunReason } from './run-verdict.js';
 import { warmResultPath } from './warm-results.js';
 
 /**
@@ -102,6 +104,11 @@ export class RunSession {
   private readonly abortController = new AbortController();
   private readonly counters = { rateLimited: 0 };
   private readonly budget: ErrorBudget | undefined;
+  /** Finished jobs by final outcome, and the messages behind the errors (run-verdict.ts). */
+  private readonly finalOutcomes = new Map<OutcomeClass, number>();
+  readonly errorDigest = new ErrorDigest();
+  /** Set when a run that ran to its end still failed: no job succeeded, or the error budget was spent. */
+  failedReason: string | undefined;
   private readonly context: JobContext;
   private graceTimer: TimerHandle | undefined;
   private phasesRun = 0;
@@ -212,10 +219,14 @@ export class RunSession {
     return !this.abortedReason && this.stopController.signal.aborted;
   }
 
-  /** 3 after a run-ending error (401, 402, error budget), 130 after Ctrl-C, else 0. */
+  /**
+   * 3 after a run-ending error (401, 402, error budget) or a run that failed as a whole (no job
+   * succeeded, errors over the budget at the end), 130 after Ctrl-C, else 0.
+   */
   get exitCode(): ExitCodeValue {
     if (this.abortedReason) return ExitCode.aborted;
-    return this.interrupted ? ExitCode.interrupted : ExitCode.ok;
+    if (this.interrupted) return ExitCode.interrupted;
+    return this.failedReason ? ExitCode.aborted : ExitCode.ok;
   }
 
   private unlisten: () => void = () => {};
@@ -284,6 +295,8 @@ export class RunSession {
       if (!phase.warmup) this.addToStatistics(result);
       this.done++;
       if (isError(result.outcome)) this.errors++;
+      this.finalOutcomes.set(result.outcome, (this.finalOutcomes.get(result.outcome) ?? 0) + 1);
+      if (!isSuccess(result.outcome)) this.errorDigest.add(result.outcome, result.error?.message);
       onResult?.(result);
       const fatal = isFatalForRun(finished.final);
       if (fatal.fatal) this.abortRun(fatal.message);
@@ -342,6 +355,14 @@ export class RunSession {
 
   /** Flushes the results, closes connections, stops the health monitor. */
   async close(): Promise<void> {
+    if (!this.abortedReason && !this.interrupted) {
+      this.failedReason = failedRunReason({
+        outcomes: this.finalOutcomes,
+        digest: this.errorDigest,
+        ...(this.options.maxErrorRate !== undefined ? { maxErrorRate: this.options.maxErrorRate } : {}),
+      });
+      if (this.failedReason) this.timeline.event(this.clock.now(), 'failed', this.failedReason);
+    }
     this.graceTimer?.cancel();
     this.unlisten();
     this.health.stop();

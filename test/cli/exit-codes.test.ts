@@ -31,6 +31,52 @@ describe('stepbench CLI exit codes', () => {
     dir = await mkdtemp(join(tmpdir(), 'stepbench-cli-'));
   });
 
+  it("3: a run in which no job succeeded fails, and says why, with the server's message", async () => {
+    const out = join(dir, 'bad-model');
+    const r = await runCli([
+      'run',
+      'datasets/smoke.csv',
+      '--mock',
+      '--no-progress',
+      '--model',
+      'step-3.7-flsh',
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/FAILED\s+no job succeeded: all 10 failed/);
+    expect(r.stdout).toMatch(/http_4xx\s+×10\s+HTTP 400: Model step-3\.7-flsh does not exist/);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.failed.reason).toMatch(/no job succeeded/);
+    expect(report.errorMessages.http_4xx[0].count).toBe(10);
+    noStack(r.stdout + r.stderr);
+  });
+
+  it('3: --max-error-rate is judged at the end of a run of any size', async () => {
+    await withMock({ seed: 4, ttftMs: 1, replyTokens: 4, errorRate500: 0.5 }, async (mock) => {
+      const out = join(dir, 'budget');
+      const r = await runCli(
+        [
+          'run',
+          'datasets/smoke.csv',
+          '--base-url',
+          mock.url,
+          '--no-progress',
+          '--retries',
+          '0',
+          '--max-error-rate',
+          '0.05',
+          '-o',
+          out,
+        ],
+        { STEP_API_KEY: 'k-123456' },
+      );
+      expect(r.code).toBe(3);
+      expect(r.stdout).toMatch(/FAILED\s+\d+ of 10 jobs .* above --max-error-rate 5\.0%/);
+      expect(r.stdout).toMatch(/http_5xx\s+×\d+/);
+    });
+  });
+
   it('0: a run against the mock prints a summary and writes results and report', async () => {
     const out = join(dir, 'ok');
     const r = await runCli(['run', 'datasets/smoke.csv', '--mock', '--no-progress', '-c', '4', '-o', out]);
