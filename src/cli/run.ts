@@ -81,6 +81,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
         array: true,
         describe: "Per-request objective for goodput, e.g. 'ttft.p95<2s' 'tpot.p50<50ms' (repeatable)",
       })
+      .option('gate', {
+        type: 'string',
+        array: true,
+        describe:
+          "CI gate on the finished run, exit 1 when it fails: 'pass_rate>=0.95', 'ttft.p95<2s', 'error_rate<0.01', 'cost.total<5', 'model:pass_rate>=0.9', or slo (every --slo) (repeatable)",
+      })
       .option('retries', {
         type: 'string',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',

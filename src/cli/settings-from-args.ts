@@ -4,7 +4,7 @@ const kebab = (name: string) =>
   name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/(\D)(\d)/, '$1-$2');
 
 // Settings whose flag is not simply the setting's name in kebab-case.
-const FLAG_NAMES: Record<string, string> = { slos: '--slo', datasets: 'datasets' };
+const FLAG_NAMES: Record<string, string> = { slos: '--slo', gates: '--gate', datasets: 'datasets' };
 
 /** A setting's path as the command line spells it: `concurrency` → `--concurrency`, `timeouts.firstToken` → `--timeout-first-token`. */
 export const flagPath: PathStyle = (path) => {
@@ -26,7 +26,7 @@ export function settingsFromArgs(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    const value = key === 'slos' ? argv.slo : argv[key];
+    const value = key === 'slos' ? argv.slo : key === 'gates' ? argv.gate : argv[key];
     if (value !== undefined) out[key] = value;
   }
   if (keys.includes('timeouts')) {

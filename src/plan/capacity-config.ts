@@ -125,6 +125,9 @@ export function resolveCapacityConfig(
     plan: { repeat: 1, requests: Number.POSITIVE_INFINITY },
     phases: [],
     slos: (s.slos ?? []).map((text) => parseSlo(text)),
+    // A capacity search answers with its curve, not a pass/fail gate.
+    gates: [],
+    sloGates: false,
     limits: {
       adaptive: false,
       // Rate steps have no concurrency of their own: allow what the rate needs.

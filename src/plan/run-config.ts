@@ -1,5 +1,6 @@
 import type { BadRowPolicy, DatasetEncoding } from '../dataset/types.js';
 import { UserError } from '../errors.js';
+import { type Gate, parseGate } from '../eval/gate.js';
 import { parseSlo, type Slo } from '../eval/slo.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../limit/retry-policy.js';
 import type { MockOptionsInput } from '../mock/options.js';
@@ -63,6 +64,9 @@ export interface RunConfig {
   /** Load phases in order; empty for a capacity search, whose steps are decided as it goes. */
   phases: Phase[];
   slos: Slo[];
+  /** CI gates on the finished run's figures (exit 1 when one fails); `sloGates`: `--gate slo`. */
+  gates: Gate[];
+  sloGates: boolean;
   limits: LimitsConfig;
   retryPolicy: RetryPolicy;
   timeouts: ResolvedTimeouts;
@@ -273,6 +277,8 @@ export function resolveRunConfig(
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },
     phases,
     slos: (s.slos ?? []).map((text) => parseSlo(text)),
+    gates: (s.gates ?? []).filter((text) => text.trim() !== 'slo').map((text) => parseGate(text)),
+    sloGates: (s.gates ?? []).some((text) => text.trim() === 'slo'),
     limits: {
       adaptive: s.adaptive ?? !openLoop,
       maxConcurrency,

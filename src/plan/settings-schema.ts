@@ -169,6 +169,7 @@ export const runSettingsSchema = strict({
   ramp: positiveDurationField().optional(),
   rampFrom: numberField({ min: 0 }).optional(),
   maxErrorRate: numberField({ min: 0, max: 1 }, ', a share such as 0.05').optional(),
+  gates: textList("gates such as 'pass_rate>=0.95' or 'ttft.p95<2s', or slo").optional(),
   rpm: wholeAtLeast1().optional(),
   tpm: wholeAtLeast1().optional(),
   tier: choiceField(STEPFUN_TIER_NAMES as unknown as readonly [string, ...string[]]).optional(),

@@ -1,4 +1,4 @@
-import { formatDuration, formatInt, formatMs, formatPercent, formatRate } from './format.js';
+import { formatDuration, formatFixed, formatInt, formatMs, formatPercent, formatRate } from './format.js';
 import type { Report } from './schema.js';
 
 /**
@@ -90,6 +90,19 @@ export function errorMessageLines(report: Report): string[] {
       const text = m.message.length > 160 ? `${m.message.slice(0, 157)}...` : m.message;
       lines.push(`  ${outcome.padEnd(18)} ×${formatInt(m.count).padEnd(6)} ${text}`);
     }
+  }
+  return lines;
+}
+
+/** Each gate's verdict, failed ones first: what decided the exit code. */
+export function gateLines(report: Report): string[] {
+  const gates = report.gates;
+  if (!gates || gates.length === 0) return [];
+  const failed = gates.filter((g) => !g.pass).length;
+  const lines = ['', `gates       ${failed === 0 ? 'all passed' : `${failed} of ${gates.length} FAILED`}`];
+  for (const g of [...gates].sort((a, b) => Number(a.pass) - Number(b.pass))) {
+    const measured = g.measured === null ? (g.reason ?? 'no value') : formatFixed(g.measured, 3);
+    lines.push(`  ${g.pass ? 'PASS' : 'FAIL'}  ${g.target}: ${g.gate} (measured ${measured})`);
   }
   return lines;
 }

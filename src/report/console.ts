@@ -1,7 +1,14 @@
 import { eventLoopLimitMs, HEALTH_THRESHOLDS, type HealthSummary } from '../metrics/health.js';
 import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
-import { errorMessageLines, goodputLines, healthLines, phaseLines, retryLines } from './console-run.js';
+import {
+  errorMessageLines,
+  gateLines,
+  goodputLines,
+  healthLines,
+  phaseLines,
+  retryLines,
+} from './console-run.js';
 import {
   formatDuration,
   formatFixed,
@@ -133,6 +140,7 @@ export function formatSummary(report: Report): string {
   if (report.failed) lines.push(`FAILED      ${report.failed.reason}`);
   for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
   lines.push(
+    ...gateLines(report),
     ...errorMessageLines(report),
     ...retryLines(report),
     ...goodputLines(report),

@@ -1,4 +1,5 @@
 import type { BadRow } from '../dataset/types.js';
+import type { GateResult } from '../eval/gate.js';
 import type { GoodputSummary } from '../eval/slo.js';
 import type { BoundBy } from '../limit/what-bound.js';
 import type { HealthSummary } from '../metrics/health.js';
@@ -94,6 +95,8 @@ export interface Report {
   resumed?: { kept: number; rerun: number };
   /** Present only when the run stopped early. */
   aborted?: { reason: string };
+  /** Verdicts of the CI gates (`--gate`); any `pass: false` makes the exit code 1. */
+  gates?: GateResult[];
   /** The run ran to its end but failed as a whole (exit 3): no job succeeded, or errors passed --max-error-rate. */
   failed?: { reason: string };
   /** The most frequent messages behind each non-success outcome class, deduplicated and counted. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import type { BadRow } from '../dataset/types.js';
-import type { ExitCodeValue } from '../exit-codes.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { planFingerprint } from '../plan/fingerprint.js';
 import { planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
@@ -134,7 +134,11 @@ export async function runPipeline<Extra extends object>(
     await writeReportJson(reportPath, report);
     const outcome: RunOutcome<Report & Extra> = {
       report,
-      exitCode: session.exitCode,
+      // Gates decide only a run that otherwise ended well: a stopped or failed run keeps its own code.
+      exitCode:
+        session.exitCode === ExitCode.ok && report.gates?.some((g) => !g.pass)
+          ? ExitCode.failed
+          : session.exitCode,
       outDir,
       resultsPath: session.resultsPath,
       reportPath,

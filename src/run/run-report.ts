@@ -1,4 +1,5 @@
 import type { BadRow } from '../dataset/types.js';
+import { evaluateGates, type GateResult } from '../eval/gate.js';
 import type { LimiterState } from '../limit/limiter.js';
 import { whatBound } from '../limit/what-bound.js';
 import { windowMs } from '../metrics/throughput.js';
@@ -27,7 +28,7 @@ export function buildRunReport(input: RunReportInput): Report {
     const metrics = session.overall.target(target);
     return metrics ? windowMs(metrics.window) : 0;
   };
-  return buildReport({
+  const report = buildReport({
     collector: session.overall,
     run: {
       id: input.outDir,
@@ -74,6 +75,9 @@ export function buildRunReport(input: RunReportInput): Report {
         ? { aborted: { reason: 'interrupted by the user before every job was sent' } }
         : {}),
   });
+  const gates = gateResults(config, report);
+  if (gates.length > 0) report.gates = gates;
+  return report;
 }
 
 /** What the adaptive controller learned and what bound the run; nothing when it was off. */
@@ -85,4 +89,23 @@ function adaptiveState(adaptive: boolean, state: LimiterState): Partial<ReportLi
     refusals: state.evidence.refusals,
     boundBy: whatBound(state),
   };
+}
+
+/** The gates' verdicts (`--gate`, and every SLO's with `--gate slo`) on the finished run's figures. */
+function gateResults(config: RunConfig, report: Report): GateResult[] {
+  const results = evaluateGates(config.gates, report.targets);
+  if (config.sloGates) {
+    for (const [target, goodput] of Object.entries(report.goodput ?? {})) {
+      for (const slo of goodput.slos) {
+        results.push({
+          gate: `slo ${slo.text}`,
+          target,
+          measured: slo.metShare,
+          pass: slo.passed === true,
+          ...(slo.passed === null ? { reason: 'no request to judge' } : {}),
+        });
+      }
+    }
+  }
+  return results;
 }

@@ -77,6 +77,40 @@ describe('stepbench CLI exit codes', () => {
     });
   });
 
+  it('1: a failed --gate fails the run; the console and report say which and what was measured', async () => {
+    const out = join(dir, 'gates');
+    const r = await runCli([
+      'run',
+      'datasets/smoke.csv',
+      '--mock',
+      '--no-progress',
+      '--gate',
+      'ttft.p95<1ms',
+      '--gate',
+      'pass_rate>=0.9',
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/gates\s+1 of 2 FAILED/);
+    expect(r.stdout).toMatch(/FAIL {2}step-3\.7-flash: ttft\.p95<1ms \(measured \d/);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.gates.map((g: { pass: boolean }) => g.pass)).toEqual([false, true]);
+    const bad = await runCli([
+      'run',
+      'datasets/smoke.csv',
+      '--mock',
+      '--no-progress',
+      '--gate',
+      'ttft.p95<2',
+      '-o',
+      join(dir, 'gate-bad'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid --gate 'ttft\.p95<2': '2' has no unit/);
+    noStack(bad.stderr);
+  });
+
   it('0: a run against the mock prints a summary and writes results and report', async () => {
     const out = join(dir, 'ok');
     const r = await runCli(['run', 'datasets/smoke.csv', '--mock', '--no-progress', '-c', '4', '-o', out]);
