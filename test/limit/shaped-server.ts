@@ -1,8 +1,8 @@
 import { Limiter, type LimiterOptions } from '../../src/limit/limiter.js';
-import { DEFAULT_RETRY_POLICY, decideRetry } from '../../src/limit/retry-policy.js';
 import { createRandom } from '../../src/random.js';
 import type { OutcomeClass } from '../../src/results/outcomes.js';
 import type { FakeClock } from '../helpers/fake-clock.js';
+import { driveClosedLoop } from './closed-loop-driver.js';
 
 /**
  * Rate limits of the shapes real servers have, on fake time, written for the controller's
@@ -182,40 +182,7 @@ export async function simulateShaped(
   const random = createRandom(run.seed);
   const sim = new ShapedServer(clock, server, random);
   const limiter = new Limiter({ ...limiterOptions, clock });
-  if (process.env.SIM_EVENTS)
-    limiter.onEvent((e) => console.log(`${(e.at / 1000).toFixed(2)} ${e.kind} limit ${e.limit} ${e.reason}`));
-  let stopped = false;
-  let rowsDone = 0;
-  let rowsLost = 0;
-
-  async function row(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const permit = await limiter.acquire(100);
-      const reply = await sim.handle();
-      permit.release({
-        outcome: reply.outcome,
-        status: reply.status,
-        ...(reply.retryAfterMs !== undefined ? { retryAfterMs: reply.retryAfterMs } : {}),
-      });
-      if (reply.outcome === 'ok') {
-        rowsDone++;
-        return;
-      }
-      const decision = decideRetry(reply, attempt, DEFAULT_RETRY_POLICY, random, 0);
-      if (!decision.retry) {
-        rowsLost++;
-        return;
-      }
-      await clock.sleep(decision.delayMs);
-    }
-  }
-
-  async function worker(): Promise<void> {
-    while (!stopped) await row();
-  }
-  for (let i = 0; i < run.workers; i++) void worker();
-  await clock.advanceTo(run.durationMs);
-  stopped = true;
+  const { rowsDone, rowsLost } = await driveClosedLoop(clock, limiter, () => sim.handle(), random, run);
   const measured = sim.admittedBetween(run.measureFromMs, run.durationMs);
   return {
     server: sim,

@@ -1,8 +1,8 @@
 import { Limiter, type LimiterOptions } from '../../src/limit/limiter.js';
-import { DEFAULT_RETRY_POLICY, decideRetry } from '../../src/limit/retry-policy.js';
 import { createRandom } from '../../src/random.js';
 import type { OutcomeClass } from '../../src/results/outcomes.js';
 import type { FakeClock } from '../helpers/fake-clock.js';
+import { driveClosedLoop } from './closed-loop-driver.js';
 
 /**
  * A StepFun-like server on fake time: a concurrency cap and a sliding 60-s RPM window, answering
@@ -108,28 +108,7 @@ export async function simulate(
   const limiter = new Limiter({ ...limiterOptions, clock });
   const limits: number[] = [];
   limiter.onEvent((e) => limits.push(e.limit));
-  let stopped = false;
-
-  async function job(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const permit = await limiter.acquire(100);
-      const reply = await sim.handle();
-      permit.release({ outcome: reply.outcome, status: reply.status, retryAfterMs: reply.retryAfterMs });
-      if (reply.outcome === 'ok') return;
-      const decision = decideRetry(reply, attempt, DEFAULT_RETRY_POLICY, random, 0);
-      if (!decision.retry) return;
-      await clock.sleep(decision.delayMs);
-    }
-  }
-
-  async function worker(): Promise<void> {
-    while (!stopped) await job();
-  }
-
-  // Workers run until `stopped`; the fake clock drives them, so they are not awaited.
-  for (let i = 0; i < run.workers; i++) void worker();
-  await clock.advanceTo(run.durationMs);
-  stopped = true;
+  await driveClosedLoop(clock, limiter, () => sim.handle(), random, run);
   const measured = sim.admittedBetween(run.measureFromMs, run.durationMs);
   return {
     server: sim,
