@@ -6,7 +6,7 @@ import { validateAssertion } from './assertions/validate.js';
 export const ASSERT_COLUMN_PREFIX = 'assert:';
 
 // assert:[not-]<type>[(<argument>)][#<label>]
-const COLUMN = /^assert:\s*([a-z][a-z-]*)\s*(?:\((.*)\))?\s*(?:#(.*))?$/i;
+const COLUMN = /^assert:\s*([a-z][a-z0-9-]*)\s*(?:\((.*)\))?\s*(?:#(.*))?$/i;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const ON = new Set(['true', 'yes', '1', 'x']);
 const OFF = new Set(['false', 'no', '0']);

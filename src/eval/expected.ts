@@ -5,7 +5,7 @@ import { type ValidateOptions, validateAssertions } from './assertions/validate.
 
 /**
  * What a plain `expected` means: the answer must contain it, ignoring case, after trimming the
- * expected text (`icontains`); written as `/pattern/flags` it is a regex instead. Chat answers
+ * expected text (`icontains`); written as `/pattern/flags` (flags among JavaScript's) it is a regex. Chat answers
  * rarely equal a reference word for word ("Paris." / "The capital is Paris"), so equality would
  * fail most right answers; a case-insensitive containment is what most people mean by it.
  * For anything else write an explicit assertion.
@@ -14,7 +14,8 @@ export function expectedAssertion(expected: string, where = 'expected'): Asserti
   const text = expected.trim();
   if (text === '') throw new UserError(`${where} is empty: leave it out or give the expected answer`);
   const literal = regexLiteral(text);
-  if (literal) {
+  // Only JavaScript flag letters after the last slash: `/path/to` is a path, not /path/ with flags "to".
+  if (literal && /^[dgimsuvy]*$/.test(literal.flags)) {
     compileRegex(literal.pattern, literal.flags, (problem) => {
       throw new UserError(`${where} ${JSON.stringify(text)} reads as a regex: ${problem}`);
     });

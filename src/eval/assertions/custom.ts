@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../errors.js';
@@ -96,21 +97,28 @@ function loadProblem(spec: CustomSpec, problem: string): UserError {
   return new UserError(`custom check ${spec.value}: ${problem}`);
 }
 
+/** The input error for a module that failed to import (exported for tests). */
+export function importProblem(spec: CustomSpec, error: unknown): UserError {
+  const code = (error as { code?: string } | null)?.code;
+  const message = (error as Error | null)?.message ?? String(error);
+  // Only the module itself: "Cannot find package 'x' imported from <file>" is the module's own problem.
+  if (code === 'ERR_MODULE_NOT_FOUND' && !existsSync(spec.file)) {
+    return loadProblem(spec, `cannot find ${spec.file}`);
+  }
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && TS_EXTENSIONS.has(extname(spec.file).toLowerCase())) {
+    return loadProblem(
+      spec,
+      `this Node (${process.version}) cannot load TypeScript directly: compile ${spec.file} to .mjs, or run stepbench under tsx`,
+    );
+  }
+  return loadProblem(spec, `cannot load ${spec.file}: ${message}`);
+}
+
 async function importModule(spec: CustomSpec): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(spec.file).href)) as Record<string, unknown>;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(spec.file)) {
-      throw loadProblem(spec, `cannot find ${spec.file}`);
-    }
-    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && TS_EXTENSIONS.has(extname(spec.file).toLowerCase())) {
-      throw loadProblem(
-        spec,
-        `this Node (${process.version}) cannot load TypeScript directly: compile ${spec.file} to .mjs, or run stepbench under tsx`,
-      );
-    }
-    throw loadProblem(spec, `cannot load ${spec.file}: ${(error as Error)?.message ?? String(error)}`);
+    throw importProblem(spec, error);
   }
 }
 

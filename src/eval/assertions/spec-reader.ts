@@ -28,8 +28,9 @@ export class RawFields implements FieldReader {
     return this.raw[key];
   }
 
+  /** Whether the key is given at all (`null` counts: `equals: null` is a real check). */
   has(key: string): boolean {
-    return this.raw[key] !== undefined && this.raw[key] !== null;
+    return this.raw[key] !== undefined;
   }
 
   fail(problem: string): never {
