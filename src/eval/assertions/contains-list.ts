@@ -19,19 +19,20 @@ export const containsList: AssertionType<ListSpec> = {
     const found = spec.value.filter((value) => output.includes(norm(value)));
     const missing = spec.value.filter((value) => !found.includes(value));
     const how = caseless ? ' (ignoring case)' : '';
+    const preview = `(${caseless ? 'ignoring case; ' : ''}${outputPreview(ctx.output)})`;
     if (spec.kind.endsWith('-any')) {
       return found.length > 0
         ? { pass: true, reason: `output contains ${quoted(found)}${how}` }
         : {
             pass: false,
-            reason: `output contains none of ${quoted(spec.value)}${how} (${outputPreview(ctx.output)})`,
+            reason: `output contains none of ${quoted(spec.value)} ${preview}`,
           };
     }
     return missing.length === 0
       ? { pass: true, reason: `output contains all of ${quoted(spec.value)}${how}` }
       : {
           pass: false,
-          reason: `output is missing ${quoted(missing)}${how} (${outputPreview(ctx.output)})`,
+          reason: `output is missing ${quoted(missing)} ${preview}`,
         };
   },
 };

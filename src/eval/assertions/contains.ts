@@ -18,9 +18,11 @@ export const contains: AssertionType<TextSpec> = {
       spec.kind === 'icontains'
         ? folded(ctx.output).includes(folded(spec.value))
         : nfc(ctx.output).includes(nfc(spec.value));
-    const how = spec.kind === 'icontains' ? ' (ignoring case)' : '';
+    const caseless = spec.kind === 'icontains';
+    const how = caseless ? ' (ignoring case)' : '';
+    const preview = `(${caseless ? 'ignoring case; ' : ''}${outputPreview(ctx.output)})`;
     return found
       ? { pass: true, reason: `output contains ${want}${how}` }
-      : { pass: false, reason: `output does not contain ${want}${how} (${outputPreview(ctx.output)})` };
+      : { pass: false, reason: `output does not contain ${want} ${preview}` };
   },
 };
