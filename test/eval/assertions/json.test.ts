@@ -151,5 +151,17 @@ describe('json-path', () => {
       /takes equals or contains, not value/,
     );
     expect(invalid([{ type: 'json-path', equals: 1 }])).toBe('assert[0] (json-path): path is missing');
+    expect(invalid([{ type: 'json-path', path: '$..[?(@.x = 1)]', equals: 1 }])).toMatch(
+      /^assert\[0\] \(json-path\): bad JSONPath "\$\.\.\[\?\(@\.x = 1\)\]": /,
+    );
+  });
+
+  it('a filter that fails only on this output fails the assertion with the reason', async () => {
+    // Passes the load-time probe (the filter never runs on it) but not the answer's data.
+    const result = await fails(
+      { type: 'json-path', path: '$.a[?(@.b.c = 1)]', equals: 1 },
+      '{"a": [{"b": {"c": 1}}]}',
+    );
+    expect(result.reason).toMatch(/^\$\.a\[\?\(@\.b\.c = 1\)\] could not be evaluated: /);
   });
 });
