@@ -10,6 +10,7 @@ type AnyAjv = Ajv | Ajv2019 | Ajv2020;
 
 // One instance per draft, created on first use. `strict: false` because schemas written for other
 // validators often carry keywords ajv does not know (`example`, `x-…`); unknown formats still fail.
+// `addUsedSchema: false`: rows' schemas stay apart, so two rows may use the same `$id`.
 const instances = new Map<string, AnyAjv>();
 
 function ajvFor(schema: JsonSchemaSpec['value']): AnyAjv {
@@ -17,7 +18,7 @@ function ajvFor(schema: JsonSchemaSpec['value']): AnyAjv {
   const draft = uri.includes('2020-12') ? '2020' : uri.includes('2019-09') ? '2019' : '7';
   let ajv = instances.get(draft);
   if (!ajv) {
-    const options = { allErrors: true, strict: false, validateFormats: true };
+    const options = { allErrors: true, strict: false, validateFormats: true, addUsedSchema: false };
     ajv =
       draft === '2020' ? new Ajv2020(options) : draft === '2019' ? new Ajv2019(options) : new Ajv(options);
     addFormats.default(ajv as Ajv);

@@ -62,6 +62,11 @@ describe('json-schema', () => {
     await fails({ type: 'json-schema', value: schema }, '["a", 1]');
   });
 
+  it('two rows may give different schemas the same $id', async () => {
+    await passes({ type: 'json-schema', value: { $id: 'answer', type: 'string' } }, '"a"');
+    await passes({ type: 'json-schema', value: { $id: 'answer', type: 'number' } }, '1');
+  });
+
   it('an output that is not JSON fails, also under not-', async () => {
     expect((await fails({ type: 'json-schema', value: CITY }, 'Paris')).reason).toMatch(
       /^output is not JSON/,
