@@ -18,6 +18,7 @@ const ROW_COLUMNS = new Set([
   'expected',
   'assert',
   'assertions',
+  'threshold',
   'tags',
 ]);
 // Columns that hold the text being templated; the rest of the row fills the templates.
@@ -47,6 +48,8 @@ export function buildRow(fields: Record<string, unknown>, origin: RecordOrigin):
   if (expected !== undefined) row.expected = valueAsText(expected);
   const assertions = readAssertions(given, origin);
   if (assertions !== undefined) row.assertions = assertions;
+  const threshold = readThreshold(given('threshold'));
+  if (threshold !== undefined) row.threshold = threshold;
   return row;
 }
 
@@ -153,6 +156,16 @@ function splitTags(text: string): string[] {
     .split(/[,;|]/)
     .map((tag) => tag.trim())
     .filter((tag) => tag !== '');
+}
+
+/** The weighted assertion score (0..1) the row must reach; CSV cells are text. */
+function readThreshold(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 1) {
+    throw new RowProblem(`threshold must be a number between 0 and 1, got ${preview(value)}`);
+  }
+  return number;
 }
 
 function readAssertions(given: (name: string) => unknown, origin: RecordOrigin): unknown[] | undefined {

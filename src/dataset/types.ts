@@ -27,6 +27,8 @@ export interface DatasetRow {
   expected?: string;
   /** Assertions list as written in the dataset (evaluated in a later issue). */
   assertions?: unknown[];
+  /** Weighted assertion score (0..1) the row must reach; without one every assertion must pass. */
+  threshold?: number;
   tags: string[];
   /** The other columns: template variables and metadata carried into results. */
   vars: Record<string, unknown>;
