@@ -1,3 +1,5 @@
+import { dirname, resolve } from 'node:path';
+import { type AssertionSpec, rowAssertions } from '../eval/assertions-api.js';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { DatasetError, UserError } from '../errors.js';
@@ -47,6 +49,8 @@ export async function* readDataset(
     }
     try {
       const { explicitId, ...built } = buildRow(raw.fields, raw.origin);
+      const checks = rowChecks(built, file);
+      if (checks.length > 0) built.checks = checks;
       const id = ids.assign(explicitId, () => rowContentHash(built.messages, built.params), raw.line);
       yield { kind: 'row', row: { id, source: { file, line: raw.line }, ...built } };
     } catch (error) {
@@ -80,5 +84,20 @@ async function assertReadableFile(file: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`dataset not found: ${file}`);
     throw new UserError(`cannot read dataset ${file}: ${code ?? String(error)}`);
+  }
+}
+
+/**
+ * A row's `expected` and `assertions`, validated before any request is sent: a bad regex, an
+ * unknown type or a missing value is a bad row (file:line) like any other. Custom checks resolve
+ * against the dataset's folder.
+ */
+function rowChecks(row: { expected?: string; assertions?: unknown[] }, file: string): AssertionSpec[] {
+  if (row.expected === undefined && row.assertions === undefined) return [];
+  try {
+    return rowAssertions(row, { baseDir: dirname(resolve(file)) });
+  } catch (error) {
+    if (error instanceof UserError) throw new RowProblem(error.message);
+    throw error;
   }
 }

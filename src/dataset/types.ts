@@ -1,3 +1,4 @@
+import type { AssertionSpec } from '../eval/assertions-api.js';
 /** One chat message as sent on the wire. `content` may be a string, null, or multimodal parts. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
@@ -23,10 +24,12 @@ export interface DatasetRow {
   messages: ChatMessage[];
   /** Per-row generation params (`max_tokens`, `temperature`, …) that override the target's. */
   params: Record<string, unknown>;
-  /** Expected answer, if the row has one (used by eval in a later issue). */
+  /** Expected answer, if the row has one: an `icontains` check (docs/assertions.md). */
   expected?: string;
-  /** Assertions list as written in the dataset (evaluated in a later issue). */
+  /** Assertions list as written in the dataset. */
   assertions?: unknown[];
+  /** `expected` and `assertions`, validated and normalised when the row was read; judged per answer. */
+  checks?: AssertionSpec[];
   /** Weighted assertion score (0..1) the row must reach; without one every assertion must pass. */
   threshold?: number;
   tags: string[];

@@ -1,3 +1,4 @@
+import type { RowEvaluation } from '../eval/assertions-api.js';
 import type { AttemptError, ToolCall, Usage } from '../client/types.js';
 import type { RowSource } from '../dataset/types.js';
 import type { OutcomeClass } from './outcomes.js';
@@ -38,6 +39,8 @@ export interface JobResult {
   repeat: number;
   source: RowSource;
   outcome: OutcomeClass;
+  /** The row's checks on this answer (docs/assertions.md): pass, weighted score, each assertion's result. */
+  checks?: RowEvaluation;
   status?: number;
   error?: AttemptError;
   traceId?: string;

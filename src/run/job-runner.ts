@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../limit/retry-after.js';
 import { decideRetry, type RetryPolicy } from '../limit/retry-policy.js';
 import type { Timeline } from '../metrics/timeline.js';
 import type { Job } from '../plan/types.js';
+import { applyRowChecks } from '../eval/row-checks.js';
 import { attemptRecord, buildJobResult } from '../results/record.js';
 import type { AttemptRecord, JobResult } from '../results/types.js';
 
@@ -58,7 +59,7 @@ export async function runJob(
   let dispatchedAt: number | undefined;
   let last: AttemptResult | undefined;
   let waitMs = 0;
-  const finish = (final: AttemptResult): FinishedJob => ({
+  const build = (final: AttemptResult): FinishedJob => ({
     final,
     result: buildJobResult(
       job,
@@ -68,6 +69,12 @@ export async function runJob(
       phase,
     ),
   });
+  // Every way out of the loop goes through here: the answer is judged once, on the final attempt.
+  const finish = async (final: AttemptResult): Promise<FinishedJob> => {
+    const finished = build(final);
+    await applyRowChecks(job.row, finished.result);
+    return finished;
+  };
   for (let n = 1; ; n++) {
     let permit: Awaited<ReturnType<Limiter['acquire']>>;
     try {

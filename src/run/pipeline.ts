@@ -134,11 +134,7 @@ export async function runPipeline<Extra extends object>(
     await writeReportJson(reportPath, report);
     const outcome: RunOutcome<Report & Extra> = {
       report,
-      // Gates decide only a run that otherwise ended well: a stopped or failed run keeps its own code.
-      exitCode:
-        session.exitCode === ExitCode.ok && report.gates?.some((g) => !g.pass)
-          ? ExitCode.failed
-          : session.exitCode,
+      exitCode: checkedExitCode(session.exitCode, report),
       outDir,
       resultsPath: session.resultsPath,
       reportPath,
@@ -146,4 +142,16 @@ export async function runPipeline<Extra extends object>(
     if (session.abortedReason) outcome.aborted = session.abortedReason;
     return outcome;
   });
+}
+
+/**
+ * Exit 1 when the run's checks failed (DESIGN §7): any gate, or — with no gates to say how many
+ * failures are acceptable — any row whose answer failed its assertions. Only a run that otherwise
+ * ended well: a stopped or failed run keeps its own code.
+ */
+function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
+  if (code !== ExitCode.ok) return code;
+  if (report.gates && report.gates.length > 0) return report.gates.some((g) => !g.pass) ? ExitCode.failed : code;
+  const failedChecks = report.targets.some((t) => (t.summary.outcomes.assertion_failed ?? 0) > 0);
+  return failedChecks ? ExitCode.failed : code;
 }
