@@ -1,8 +1,8 @@
-import { dirname, resolve } from 'node:path';
-import { type AssertionSpec, rowAssertions } from '../eval/assertions-api.js';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DatasetError, UserError } from '../errors.js';
+import { type AssertionSpec, rowAssertions } from '../eval/assertions-api.js';
 import { buildRow } from './build-row.js';
 import { readCsvRecords } from './csv-records.js';
 import { type DatasetFormat, detectFormat } from './format.js';

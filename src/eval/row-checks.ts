@@ -16,9 +16,13 @@ const JUDGED = new Set(['ok', 'length']);
 export async function applyRowChecks(row: DatasetRow, result: JobResult): Promise<void> {
   const specs = row.checks;
   if (!specs || specs.length === 0 || !JUDGED.has(result.outcome)) return;
-  const evaluation: RowEvaluation = await evaluateRow(specs, contextFromResult(result, { cost: null, grader: offlineGrader }), {
-    ...(row.threshold !== undefined ? { threshold: row.threshold } : {}),
-  });
+  const evaluation: RowEvaluation = await evaluateRow(
+    specs,
+    contextFromResult(result, { cost: null, grader: offlineGrader }),
+    {
+      ...(row.threshold !== undefined ? { threshold: row.threshold } : {}),
+    },
+  );
   result.checks = evaluation;
   if (!evaluation.pass) result.outcome = 'assertion_failed';
 }

@@ -1,6 +1,6 @@
-import type { RowEvaluation } from '../eval/assertions-api.js';
 import type { AttemptError, ToolCall, Usage } from '../client/types.js';
 import type { RowSource } from '../dataset/types.js';
+import type { RowEvaluation } from '../eval/assertions-api.js';
 import type { OutcomeClass } from './outcomes.js';
 
 /** Schema version of one `results.jsonl` line. */

@@ -1,12 +1,12 @@
 import type { AttemptResult } from '../client/types.js';
 import type { Clock } from '../clock.js';
+import { applyRowChecks } from '../eval/row-checks.js';
 import { estimateRequestTokens } from '../limit/estimate.js';
 import type { Limiter } from '../limit/limiter.js';
 import { parseRetryAfter } from '../limit/retry-after.js';
 import { decideRetry, type RetryPolicy } from '../limit/retry-policy.js';
 import type { Timeline } from '../metrics/timeline.js';
 import type { Job } from '../plan/types.js';
-import { applyRowChecks } from '../eval/row-checks.js';
 import { attemptRecord, buildJobResult } from '../results/record.js';
 import type { AttemptRecord, JobResult } from '../results/types.js';
 

@@ -151,7 +151,8 @@ export async function runPipeline<Extra extends object>(
  */
 function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
   if (code !== ExitCode.ok) return code;
-  if (report.gates && report.gates.length > 0) return report.gates.some((g) => !g.pass) ? ExitCode.failed : code;
+  if (report.gates && report.gates.length > 0)
+    return report.gates.some((g) => !g.pass) ? ExitCode.failed : code;
   const failedChecks = report.targets.some((t) => (t.summary.outcomes.assertion_failed ?? 0) > 0);
   return failedChecks ? ExitCode.failed : code;
 }
