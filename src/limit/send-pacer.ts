@@ -18,8 +18,8 @@ import { AcceptLog } from './accept-log.js';
  * - **Probing.** Near the estimate the rate follows a CUBIC curve: back to the estimate in 20 s,
  *   slowly, then faster above it, so a limit that rose is found and an unchanged one costs one
  *   episode every ~40 s. Each overshoot costs a refusal and any Retry-After pause, so the probe
- *   near the limit is deliberately slow. The rate never grows past 2 × the estimate between
- *   episodes.
+ *   near the limit is deliberately slow. At 2 × the estimate without a refusal the estimate was low
+ *   (a refusal misread, or the limit rose): that plateau becomes the estimate and probing goes on.
  * - **No catch-up.** The bucket holds at most 100 ms of sends (at least one): after a pause the
  *   client resumes at the rate, never with a burst of saved-up sends.
  */
@@ -38,7 +38,7 @@ export const PACER = Object.freeze({
   maxSpanMs: 110_000,
   /** The bucket's depth, in seconds of sends. */
   burstSeconds: 0.1,
-  /** The rate never climbs past this multiple of the estimate between episodes. */
+  /** At this multiple of the estimate without a refusal, the plateau becomes the estimate. */
   maxGrowth: 2,
 });
 
@@ -216,7 +216,13 @@ export class SendPacer {
       return target;
     }
     const t = (now - mode.since) / 1000 - PACER.recoverSeconds;
-    return Math.min(PACER.maxGrowth * this.wMax, this.wMax * (1 + CUBIC_C * t ** 3));
+    const rate = this.wMax * (1 + CUBIC_C * t ** 3);
+    if (rate < PACER.maxGrowth * this.wMax) return rate;
+    // Twice the estimate without a refusal: the estimate was low (or the limit rose). Take the
+    // plateau as the new estimate and probe on from it, rather than sit at a cap no server set.
+    this.wMax *= PACER.maxGrowth;
+    this.mode = { kind: 'cubic', since: now - PACER.recoverSeconds * 1000 };
+    return this.wMax;
   }
 
   private refill(now: number, rate: number): void {

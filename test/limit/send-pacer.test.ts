@@ -120,7 +120,7 @@ describe('SendPacer', () => {
     expect(now()).toBe(70_000);
   });
 
-  it('probes upward on a CUBIC curve: back to the estimate after recoverSeconds, never past 2 ×', () => {
+  it('probes upward on a CUBIC curve: back to the estimate after recoverSeconds, then on past 2 × from a new plateau', () => {
     const { p, at, sendAccepted, now } = pacer();
     sendAccepted(10, 5000);
     const episode = p.onRefused(now())!;
@@ -132,8 +132,12 @@ describe('SendPacer', () => {
     expect(halfway).toBeLessThan(estimate);
     at(start + PACER.recoverSeconds * 1000);
     expect(p.ratePerSec).toBeCloseTo(estimate, 5);
+    // At twice the estimate with no refusal, that plateau becomes the estimate and probing goes on.
     at(start + 10 * PACER.recoverSeconds * 1000);
-    expect(p.ratePerSec).toBeCloseTo(PACER.maxGrowth * estimate, 5);
+    const plateau = p.ratePerSec;
+    expect(plateau).toBeGreaterThanOrEqual(PACER.maxGrowth * estimate - 1e-9);
+    at(start + 10 * PACER.recoverSeconds * 1000 + 30_000);
+    expect(p.ratePerSec).toBeGreaterThan(plateau);
   });
 });
 

@@ -86,7 +86,7 @@ const shapes: Array<
     name: 'token bucket that halves for 30 s',
     shape: () => tokenBucket(600, 10, halving),
     rate: () => HALVING_RATE,
-    atLeast: { 'fast-y': 0.85, 'fast-n': 0.83, 'slow-y': 0.82, 'slow-n': 0.68 },
+    atLeast: { 'fast-y': 0.78, 'fast-n': 0.79, 'slow-y': 0.78, 'slow-n': 0.68 },
   },
 ];
 
