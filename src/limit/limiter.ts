@@ -215,11 +215,11 @@ export class Limiter {
   }
 
   /**
-   * A 429 holds everyone, not just the one request: until the server's Retry-After when it sent
-   * one, and in adaptive mode also for the cooldown of each new episode. Without that hold a
-   * server that answers 429 in milliseconds (an exhausted RPM window) would be hit by a stream of
-   * instant retries however low the concurrency limit went: concurrency bounds requests in flight,
-   * not requests per second.
+   * A 429. In adaptive mode it is put down to a rate or a concurrency limit (design note 005): a
+   * rate limit sets the send pacer and its Retry-After pauses every send (concurrency bounds
+   * requests in flight, not requests per second, so only pacing stops a stream of instant
+   * retries); a concurrency limit cuts the concurrency limit and holds no one else. With a fixed
+   * concurrency only the server's Retry-After holds the client.
    */
   private onRateLimited(retryAfterMs: number | undefined, sentAt: number, inFlightAtSend: number): void {
     const hint = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined;

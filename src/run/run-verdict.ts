@@ -2,7 +2,7 @@ import type { ErrorDigest } from '../results/error-digest.js';
 import { isError, isSuccess, type OutcomeClass } from '../results/outcomes.js';
 
 export interface RunTally {
-  /** Finished jobs by final outcome (warmups included: a run whose warmup all failed failed too). */
+  /** Finished jobs by final outcome, as in the statistics (warmups left out, kept results of a resumed run in). */
   outcomes: ReadonlyMap<OutcomeClass, number>;
   digest: ErrorDigest;
   /** `--max-error-rate`, if given. */

@@ -104,8 +104,7 @@ export class RunSession {
   private readonly abortController = new AbortController();
   private readonly counters = { rateLimited: 0 };
   private readonly budget: ErrorBudget | undefined;
-  /** Finished jobs by final outcome, and the messages behind the errors (run-verdict.ts). */
-  private readonly finalOutcomes = new Map<OutcomeClass, number>();
+  /** The messages behind the final errors (run-verdict.ts, the console's `errors` block). */
   readonly errorDigest = new ErrorDigest();
   /** Set when a run that ran to its end still failed: no job succeeded, or the error budget was spent. */
   failedReason: string | undefined;
@@ -295,7 +294,6 @@ export class RunSession {
       if (!phase.warmup) this.addToStatistics(result);
       this.done++;
       if (isError(result.outcome)) this.errors++;
-      this.finalOutcomes.set(result.outcome, (this.finalOutcomes.get(result.outcome) ?? 0) + 1);
       if (!isSuccess(result.outcome)) this.errorDigest.add(result.outcome, result.error?.message);
       onResult?.(result);
       const fatal = isFatalForRun(finished.final);
@@ -356,8 +354,15 @@ export class RunSession {
   /** Flushes the results, closes connections, stops the health monitor. */
   async close(): Promise<void> {
     if (!this.abortedReason && !this.interrupted) {
+      // Judged on the statistics (kept results of a resumed run included, warmups left out).
+      const outcomes = new Map<OutcomeClass, number>();
+      for (const target of this.overall.targets()) {
+        for (const [outcome, n] of Object.entries(target.outcomes) as Array<[OutcomeClass, number]>) {
+          if (n > 0) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n);
+        }
+      }
       this.failedReason = failedRunReason({
-        outcomes: this.finalOutcomes,
+        outcomes,
         digest: this.errorDigest,
         ...(this.options.maxErrorRate !== undefined ? { maxErrorRate: this.options.maxErrorRate } : {}),
       });
