@@ -1,3 +1,4 @@
+import { isAssertionColumn } from '../eval/assertions-api.js';
 import { checkMessages, fillMessageTemplates } from './messages.js';
 import { PARAM_COLUMNS, parseCell, readParam } from './params.js';
 import type { RecordOrigin } from './raw-record.js';
@@ -34,7 +35,8 @@ export function buildRow(fields: Record<string, unknown>, origin: RecordOrigin):
   };
   const vars: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
-    if (!ROW_COLUMNS.has(name) && !PARAM_COLUMNS.has(name)) vars[name] = value;
+    // `assert:<type>` columns are checks on the answer (read.ts), not template variables.
+    if (!ROW_COLUMNS.has(name) && !PARAM_COLUMNS.has(name) && !isAssertionColumn(name)) vars[name] = value;
   }
   const row: BuiltRow = {
     messages: buildMessages(given, origin, fields),

@@ -2,7 +2,12 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DatasetError, UserError } from '../errors.js';
-import { type AssertionSpec, rowAssertions } from '../eval/assertions-api.js';
+import {
+  type AssertionSpec,
+  assertionsFromColumns,
+  isAssertionColumn,
+  rowAssertions,
+} from '../eval/assertions-api.js';
 import { buildRow } from './build-row.js';
 import { readCsvRecords } from './csv-records.js';
 import { type DatasetFormat, detectFormat } from './format.js';
@@ -49,7 +54,7 @@ export async function* readDataset(
     }
     try {
       const { explicitId, ...built } = buildRow(raw.fields, raw.origin);
-      const checks = rowChecks(built, file);
+      const checks = rowChecks(built, file, raw.origin === 'csv' ? raw.fields : undefined);
       if (checks.length > 0) built.checks = checks;
       const id = ids.assign(explicitId, () => rowContentHash(built.messages, built.params), raw.line);
       yield { kind: 'row', row: { id, source: { file, line: raw.line }, ...built } };
@@ -92,10 +97,22 @@ async function assertReadableFile(file: string): Promise<void> {
  * unknown type or a missing value is a bad row (file:line) like any other. Custom checks resolve
  * against the dataset's folder.
  */
-function rowChecks(row: { expected?: string; assertions?: unknown[] }, file: string): AssertionSpec[] {
-  if (row.expected === undefined && row.assertions === undefined) return [];
+function rowChecks(
+  row: { expected?: string; assertions?: unknown[] },
+  file: string,
+  csvFields?: Record<string, unknown>,
+): AssertionSpec[] {
+  const columns = csvFields
+    ? Object.fromEntries(Object.entries(csvFields).filter(([name]) => isAssertionColumn(name)))
+    : {};
+  const hasColumns = Object.keys(columns).length > 0;
+  if (row.expected === undefined && row.assertions === undefined && !hasColumns) return [];
   try {
-    return rowAssertions(row, { baseDir: dirname(resolve(file)) });
+    const baseDir = dirname(resolve(file));
+    const fromColumns = hasColumns
+      ? assertionsFromColumns(columns as Record<string, string>, { baseDir })
+      : [];
+    return [...rowAssertions(row, { baseDir }), ...fromColumns];
   } catch (error) {
     if (error instanceof UserError) throw new RowProblem(error.message);
     throw error;

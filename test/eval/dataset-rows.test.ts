@@ -1,7 +1,6 @@
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateRow } from '../../src/eval/assertions/evaluate.js';
-import { assertionsFromColumns } from '../../src/eval/csv-assertions.js';
 import { rowAssertions } from '../../src/eval/expected.js';
 import { readAll, readRows, tempFile } from '../dataset/helpers.js';
 
@@ -39,9 +38,10 @@ describe('dataset rows into assertions', () => {
     );
     const [read] = await readRows(file);
     expect(read!.threshold).toBe(0.5);
-    const record = read!.vars as Record<string, string>;
-    const specs = [...rowAssertions(read!), ...assertionsFromColumns(record)];
+    // The reader turns the assert: columns into checks, after `expected`; they are not variables.
+    const specs = read!.checks!;
     expect(specs.map((spec) => spec.type)).toEqual(['icontains', 'not-icontains', 'regex']);
+    expect(Object.keys(read!.vars)).toEqual([]);
     expect((await evaluateRow(specs, { output: 'Paris.' })).pass).toBe(true);
     expect((await evaluateRow(specs, { output: 'Sorry, Paris.' }, { threshold: 0.5 })).pass).toBe(true);
     expect((await evaluateRow(specs, { output: 'Sorry, Paris.' })).pass).toBe(false);

@@ -54,6 +54,29 @@ describe('row checks in a run', () => {
     });
   });
 
+  it('reads CSV assert: columns as checks, not template variables; an empty cell means none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stepbench-checks-'));
+    const path = join(dir, 'rows.csv');
+    await writeFile(
+      path,
+      'id,prompt,assert:contains,assert:not-icontains\nfails,hi,zebra-quartz,\npasses,hi,,ZEBRA-QUARTZ\n',
+    );
+    await withMock({ ttftMs: 1, interTokenMs: 1, replyTokens: 4 }, async (mock) => {
+      const out = await mkdtemp(join(tmpdir(), 'stepbench-checks-out-'));
+      const o = await run({ datasets: [path], baseUrl: mock.url, env, out });
+      const rs = (await readFile(o.resultsPath, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as JobResult);
+      const byId = new Map(rs.map((r) => [r.rowId, r]));
+      expect(byId.get('fails')?.outcome).toBe('assertion_failed');
+      expect(byId.get('fails')?.checks?.results.map((r) => r.type)).toEqual(['contains']);
+      expect(byId.get('passes')?.outcome).toBe('ok');
+      expect(byId.get('passes')?.checks?.results.map((r) => r.type)).toEqual(['not-icontains']);
+      expect(byId.get('fails')?.vars).toBeUndefined();
+    });
+  });
+
   it('refuses a bad assertion before any request, naming file and line', async () => {
     const path = await dataset([
       { id: 'a', prompt: 'hi' },
