@@ -9,6 +9,7 @@ import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import { writeReportJson } from '../report/json.js';
 import type { Report } from '../report/schema.js';
+import { summaryMarkdown, writeSummaryMarkdown } from '../report/summary-md.js';
 import { prepareOutputDir } from '../results/output-dir.js';
 import { checkResumedPlan, writePlanFile } from '../results/plan-file.js';
 import type { PriorResults } from '../results/resume.js';
@@ -132,6 +133,10 @@ export async function runPipeline<Extra extends object>(
     };
     const reportPath = join(outDir, 'report.json');
     await writeReportJson(reportPath, report);
+    await writeSummaryMarkdown(
+      join(outDir, 'summary.md'),
+      summaryMarkdown(report, session.failedCheckSamples),
+    );
     const outcome: RunOutcome<Report & Extra> = {
       report,
       exitCode: checkedExitCode(session.exitCode, report),

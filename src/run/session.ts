@@ -15,6 +15,7 @@ import type { RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import { mixSeed } from '../random.js';
 import type { PhaseRecordInput } from '../report/parts.js';
+import { TOP_FAILURES } from '../report/summary-md.js';
 import { ErrorDigest } from '../results/error-digest.js';
 import { isFatalForRun } from '../results/fatal.js';
 import { isError, isSuccess, type OutcomeClass } from '../results/outcomes.js';
@@ -106,6 +107,8 @@ export class RunSession {
   private readonly budget: ErrorBudget | undefined;
   /** The messages behind the final errors (run-verdict.ts, the console's `errors` block). */
   readonly errorDigest = new ErrorDigest();
+  /** The first rows whose answers failed their checks, for summary.md. */
+  readonly failedCheckSamples: JobResult[] = [];
   /** Set when a run that ran to its end still failed: no job succeeded, or the error budget was spent. */
   failedReason: string | undefined;
   private readonly context: JobContext;
@@ -295,6 +298,9 @@ export class RunSession {
       this.done++;
       if (isError(result.outcome)) this.errors++;
       if (!isSuccess(result.outcome)) this.errorDigest.add(result.outcome, result.error?.message);
+      if (result.outcome === 'assertion_failed' && this.failedCheckSamples.length < TOP_FAILURES) {
+        this.failedCheckSamples.push(result);
+      }
       onResult?.(result);
       const fatal = isFatalForRun(finished.final);
       if (fatal.fatal) this.abortRun(fatal.message);

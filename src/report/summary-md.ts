@@ -1,0 +1,91 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import type { JobResult } from '../results/types.js';
+import { formatInt, formatMs, formatPercent } from './format.js';
+import type { Report } from './schema.js';
+
+/** How many failed rows the summary lists (the run keeps this many). */
+export const TOP_FAILURES = 10;
+
+/**
+ * Text for a Markdown table cell or line, from anything the model or a server said: every
+ * character Markdown or HTML could read as syntax is escaped, line breaks are flattened, and the
+ * length is bounded. Model output is untrusted text.
+ */
+export function markdownText(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return cut.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A compact Markdown summary of a finished run for a CI page (`summary.md`, and
+ * `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it): the verdict, the gates, pass and error rates
+ * per target, a latency table, and the rows that failed their checks with the first reason.
+ */
+export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]): string {
+  const lines: string[] = [];
+  const failedCount = report.targets.reduce((n, t) => n + (t.summary.outcomes.assertion_failed ?? 0), 0);
+  const gates = report.gates ?? [];
+  const failedGates = gates.filter((g) => !g.pass).length;
+  const verdict = report.aborted
+    ? `aborted: ${markdownText(report.aborted.reason, 300)}`
+    : report.failed
+      ? `failed: ${markdownText(report.failed.reason, 300)}`
+      : failedGates > 0
+        ? `${failedGates} of ${gates.length} gates failed`
+        : failedCount > 0 && gates.length === 0
+          ? `${failedCount} rows failed their checks`
+          : 'passed';
+  lines.push(`## stepbench run ${markdownText(report.run.id)}: ${verdict}`, '');
+  if (gates.length > 0) {
+    lines.push('| gate | target | measured | result |', '|:--|:--|--:|:--|');
+    for (const g of gates) {
+      const measured =
+        g.measured === null
+          ? markdownText(g.reason ?? 'no value')
+          : String(Math.round(g.measured * 1000) / 1000);
+      lines.push(
+        `| ${markdownText(g.gate)} | ${markdownText(g.target)} | ${measured} | ${g.pass ? 'PASS' : '**FAIL**'} |`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push(
+    '| target | requests | passed | failed checks | errors | ttft p50 / p95 ms | tpot p50 ms | e2e p50 / p95 ms |',
+    '|:--|--:|--:|--:|--:|--:|--:|--:|',
+  );
+  for (const t of report.targets) {
+    const s = t.summary;
+    const passed = s.requests > 0 ? (s.outcomes.ok ?? 0) / s.requests : null;
+    const failedChecks = s.outcomes.assertion_failed ?? 0;
+    const errors = s.requests - (s.outcomes.ok ?? 0) - failedChecks;
+    const l = s.latency;
+    lines.push(
+      `| ${markdownText(t.name)} | ${formatInt(s.requests)} | ${formatPercent(passed)} | ${formatInt(failedChecks)} | ${formatInt(errors)} | ` +
+        `${formatMs(l.ttft.p50)} / ${formatMs(l.ttft.p95)} | ${formatMs(l.tpot.p50)} | ${formatMs(l.e2e.p50)} / ${formatMs(l.e2e.p95)} |`,
+    );
+  }
+  if (failedRows.length > 0) {
+    const shown = failedCount > failedRows.length ? `, first ${failedRows.length}` : '';
+    lines.push('', `### Rows that failed their checks (${failedCount}${shown})`, '');
+    lines.push('| row | target | failed check | reason |', '|:--|:--|:--|:--|');
+    for (const r of failedRows) {
+      const first = r.checks?.results.find((c) => !c.pass);
+      lines.push(
+        `| ${markdownText(r.rowId)} | ${markdownText(r.target)} | ${markdownText(first?.type ?? '')} | ${markdownText(first?.reason ?? '', 160)} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes `summary.md` and appends it to `$GITHUB_STEP_SUMMARY` when that is set. */
+export async function writeSummaryMarkdown(
+  path: string,
+  markdown: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  await writeFile(path, markdown);
+  const step = env.GITHUB_STEP_SUMMARY;
+  if (step) await appendFile(step, `${markdown}\n`);
+}
