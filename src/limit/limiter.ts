@@ -121,10 +121,7 @@ export class Limiter {
       limit: this.limit,
       ratePerSec: this.ratePerSec,
       episodes: { concurrency: this.concurrencyEpisodes, rate: this.pacer?.episodeCount ?? 0 },
-      evidence: this.evidence?.summary ?? {
-        refusals: { concurrency: 0, rate: 0 },
-        lastInFlight: { concurrency: null, rate: null },
-      },
+      evidence: this.evidence?.summary ?? { refusals: { concurrency: 0, rate: 0 } },
     };
   }
 

@@ -19,18 +19,13 @@ export type LimitKind = 'concurrency' | 'rate';
 export interface EvidenceCounts {
   /** Refusals put down to each kind. */
   refusals: Record<LimitKind, number>;
-  /** In-flight at send of the latest refusal of each kind (null: none yet). */
-  lastInFlight: Record<LimitKind, number | null>;
 }
 
 export class RefusalEvidence {
   private block = Number.NaN;
   private current = new Map<number, number>();
   private previous = new Map<number, number>();
-  private readonly counts: EvidenceCounts = {
-    refusals: { concurrency: 0, rate: 0 },
-    lastInFlight: { concurrency: null, rate: null },
-  };
+  private readonly counts: EvidenceCounts = { refusals: { concurrency: 0, rate: 0 } };
 
   /** A request sent at `sentAt` with `inFlight` requests in flight (itself included) was accepted. */
   onAccepted(sentAt: number, inFlight: number): void {
@@ -71,15 +66,11 @@ export class RefusalEvidence {
     const kind: LimitKind =
       accepted > 0 && (inFlight > accepted || (full && inFlight >= accepted)) ? 'concurrency' : 'rate';
     this.counts.refusals[kind]++;
-    this.counts.lastInFlight[kind] = inFlight;
     return kind;
   }
 
   get summary(): EvidenceCounts {
-    return {
-      refusals: { ...this.counts.refusals },
-      lastInFlight: { ...this.counts.lastInFlight },
-    };
+    return { refusals: { ...this.counts.refusals } };
   }
 
   private roll(at: number): void {

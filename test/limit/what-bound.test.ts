@@ -11,7 +11,7 @@ const state = (o: {
   limit: o.limit ?? 8,
   ratePerSec: o.rate ?? null,
   episodes: o.episodes,
-  evidence: { refusals: o.refusals, lastInFlight: { concurrency: null, rate: null } },
+  evidence: { refusals: o.refusals },
 });
 
 describe('whatBound', () => {
