@@ -9,6 +9,15 @@ import { withMock } from '../helpers/mock.js';
 
 const env = { STEP_API_KEY: 'k-checks' };
 
+/** results.jsonl of a run, by row id. */
+async function resultsByRow(path: string): Promise<Map<string, JobResult>> {
+  const rs = (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JobResult);
+  return new Map(rs.map((r) => [r.rowId, r]));
+}
+
 async function dataset(lines: unknown[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'stepbench-checks-'));
   const path = join(dir, 'rows.jsonl');
@@ -26,11 +35,7 @@ describe('row checks in a run', () => {
     await withMock({ ttftMs: 1, interTokenMs: 1, replyTokens: 4 }, async (mock) => {
       const out = await mkdtemp(join(tmpdir(), 'stepbench-checks-out-'));
       const o = await run({ datasets: [path], baseUrl: mock.url, env, out });
-      const rs = (await readFile(o.resultsPath, 'utf8'))
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as JobResult);
-      const byId = new Map(rs.map((r) => [r.rowId, r]));
+      const byId = await resultsByRow(o.resultsPath);
       expect(byId.get('never')?.outcome).toBe('assertion_failed');
       expect(byId.get('never')?.checks?.results[0]).toMatchObject({ type: 'contains', pass: false });
       expect(byId.get('never')?.checks?.results[0]?.reason).toMatch(/zebra-quartz/);
@@ -64,11 +69,7 @@ describe('row checks in a run', () => {
     await withMock({ ttftMs: 1, interTokenMs: 1, replyTokens: 4 }, async (mock) => {
       const out = await mkdtemp(join(tmpdir(), 'stepbench-checks-out-'));
       const o = await run({ datasets: [path], baseUrl: mock.url, env, out });
-      const rs = (await readFile(o.resultsPath, 'utf8'))
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as JobResult);
-      const byId = new Map(rs.map((r) => [r.rowId, r]));
+      const byId = await resultsByRow(o.resultsPath);
       expect(byId.get('fails')?.outcome).toBe('assertion_failed');
       expect(byId.get('fails')?.checks?.results.map((r) => r.type)).toEqual(['contains']);
       expect(byId.get('passes')?.outcome).toBe('ok');
