@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
 import { UserError } from '../errors.js';
+import { readCannedAnswers } from '../mock/canned-answers.js';
 import { type Dist, parseDist } from '../mock/dist.js';
 import { parseLimitSchedule } from '../mock/limit-schedule.js';
 import { LIMIT_SHAPE_NAMES } from '../mock/limit-shapes/index.js';
@@ -76,6 +77,16 @@ const MOCK_FLAGS: readonly MockFlag[] = [
   {
     flag: 'inter-token-dist',
     yargs: { type: 'string', describe: 'Per-token delay distribution, as --ttft-dist' },
+  },
+  {
+    flag: 'answers',
+    option: 'answers',
+    yargs: {
+      type: 'string',
+      describe:
+        'JSONL file of canned replies {"match": "text in the last user message", "answer": "…", "model"?: "…"}; the first match wins, others get seeded words',
+    },
+    convert: (path: string) => readCannedAnswers(path),
   },
   {
     flag: 'reply-tokens',

@@ -1,9 +1,12 @@
+import type { ChatMessage } from '../dataset/types.js';
 import { estimatePromptTokens } from '../tokens/estimate.js';
+import { type CannedAnswer, findCannedAnswer } from './canned-answers.js';
 import { planChunks } from './chunk-plan.js';
 import { type Exchange, readBody, sendError } from './exchange.js';
 import { anyFaultRate, drawFault, type FaultPlan } from './faults.js';
 import { markFault, refuseModerated, refuseOverLimit, refuseWhenBalanceGone } from './gates.js';
 import { jsonReply } from './json-responder.js';
+import { messageText } from './moderation.js';
 import { planReply } from './reply.js';
 import { RequestCap } from './request-cap.js';
 import { type ReplyToSend, type Stoppable, type StreamInterrupt, streamReply } from './stream-responder.js';
@@ -58,6 +61,7 @@ export async function handleChat(ex: Exchange): Promise<void> {
     messages: request.messages,
     reasoningTokens: options.reasoningTokens,
     replyTokens: options.replyTokens,
+    ...cannedFor(options.answers, request.model, request.messages),
     ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
   });
   const { chunks, doneAtMs } = planChunks(tokens, options, ex.random);
@@ -76,4 +80,16 @@ function respond(ex: Exchange, reply: ReplyToSend, fault: FaultPlan): Stoppable 
   if (fault.kind === 'midStreamError') interrupt = { afterChunks: fault.afterChunks, action: 'error' };
   if (fault.kind === 'abruptClose') interrupt = { afterChunks: fault.afterChunks, action: 'abort' };
   return streamReply(ex, reply, interrupt);
+}
+
+/** The canned answer for this request, as a `planReply` field; nothing when none matches. */
+function cannedFor(
+  answers: readonly CannedAnswer[],
+  model: string,
+  messages: readonly ChatMessage[],
+): { cannedAnswer?: string } {
+  if (answers.length === 0) return {};
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const answer = findCannedAnswer(answers, model, lastUser ? messageText(lastUser.content) : '');
+  return answer === undefined ? {} : { cannedAnswer: answer };
 }

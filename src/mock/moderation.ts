@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../dataset/types.js';
 
 /** The text of a message: a plain string, or the `text` parts of a multimodal content array. */
-function messageText(content: ChatMessage['content']): string {
+export function messageText(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content

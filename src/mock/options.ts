@@ -1,3 +1,4 @@
+import { type CannedAnswer, checkCannedAnswers } from './canned-answers.js';
 import { checkDist, type Dist } from './dist.js';
 import type { StallPhase } from './faults.js';
 import {
@@ -70,6 +71,8 @@ export interface MockOptions extends MockLimitOptions {
   moderationPattern: string | null;
   /** Server-side cap per request (StepFun's is 10 minutes): 503 before headers, else the stream is cut. */
   maxRequestMs: number;
+  /** Fixed replies for requests that match (canned-answers.ts); empty: every reply is seeded words. */
+  answers: CannedAnswer[];
 }
 
 /** Every default of the mock, in one place. */
@@ -104,6 +107,7 @@ export const DEFAULT_MOCK_OPTIONS: Readonly<MockOptions> = Object.freeze({
   balanceRequests: null,
   moderationPattern: null,
   maxRequestMs: 600_000,
+  answers: [],
 } satisfies MockOptions);
 
 /** Options as a caller may pass them: any subset, quirks included. */
@@ -170,6 +174,7 @@ export function resolveMockOptions(input: MockOptionsInput = {}): MockOptions {
   if (!isInt(o.reasoningTokens, 0)) fail('reasoningTokens', 'must be an integer >= 0', o.reasoningTokens);
   if (!isInt(o.tokensPerChunk, 1)) fail('tokensPerChunk', 'must be an integer >= 1', o.tokensPerChunk);
   if (!isInt(o.maxRecords, 0)) fail('maxRecords', 'must be an integer >= 0', o.maxRecords);
+  o.answers = checkCannedAnswers(o.answers);
   checkLimitOptions(o);
   checkFaults(o);
   return o;

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../dataset/types.js';
 import { createRandom, hashString, mixSeed, type Random } from '../random.js';
+import { answerTokens } from './canned-answers.js';
 
 /**
  * The words a mock reply is made of; each item counts as exactly one token. The mix is on
@@ -46,6 +47,8 @@ export interface ReplyPlan {
   replyTokens: number;
   /** The request's `max_tokens`: caps reasoning + answer together. */
   maxTokens?: number;
+  /** A canned answer (canned-answers.ts) to send instead of seeded words; `replyTokens` is then ignored. */
+  cannedAnswer?: string;
 }
 
 /**
@@ -57,11 +60,15 @@ export function planReply(plan: ReplyPlan): ReplyTokens {
   const key = hashString(`${plan.model}\u0000${JSON.stringify(plan.messages)}`);
   const cap = plan.maxTokens ?? Number.POSITIVE_INFINITY;
   const reasoningCount = Math.min(plan.reasoningTokens, cap);
-  const answerCount = Math.min(plan.replyTokens, cap - reasoningCount);
-  const truncated = plan.reasoningTokens + plan.replyTokens > cap;
+  const canned = plan.cannedAnswer === undefined ? undefined : answerTokens(plan.cannedAnswer);
+  const wanted = canned?.length ?? plan.replyTokens;
+  const answerCount = Math.min(wanted, cap - reasoningCount);
+  const truncated = plan.reasoningTokens + wanted > cap;
   return {
     reasoning: drawTokens(createRandom(mixSeed(plan.seed, key, 1)), reasoningCount),
-    answer: drawTokens(createRandom(mixSeed(plan.seed, key, 2)), answerCount),
+    answer: canned
+      ? canned.slice(0, answerCount)
+      : drawTokens(createRandom(mixSeed(plan.seed, key, 2)), answerCount),
     finishReason: truncated ? 'length' : 'stop',
   };
 }

@@ -104,6 +104,7 @@ describe('stepbench mock flags', () => {
       balanceRequests: 100,
       moderationPattern: '炸弹|bomb',
       maxRequestMs: 5000,
+      answers: [],
       rateWindowMs: 2000,
       quirks: {
         crlf: true,
