@@ -123,11 +123,12 @@ export function resolveTargets(options: ResolveTargetsOptions): Target[] {
 
 /**
  * The grader target that answers `judge` assertions, or undefined when neither `--grader` nor the
- * config's `grader` names one (the offline grader then judges). It is resolved like a target —
- * built-in defaults < config `defaults` < config `grader` < the command line's `--base-url`,
- * `--api-key-env`, `--header` — with `--grader` setting its model. The run's generation flags
- * (`--temperature`, …) are not the grader's: it always asks non-streaming, at temperature 0
- * unless its own `params` say otherwise.
+ * config's `grader` names one (the offline grader then judges). It sits where the targets do
+ * unless the config's `grader` says otherwise: built-in defaults < config `defaults` < the command
+ * line's `--base-url`, `--api-key-env`, `--header` < config `grader` < `--grader` (its model). The
+ * config's `grader` wins over those flags because it is about the grader alone, while they are
+ * about the targets. The run's generation flags (`--temperature`, …) are not the grader's: it
+ * always asks non-streaming, at temperature 0 unless its own `params` say otherwise.
  */
 export function resolveGrader(options: ResolveTargetsOptions): Target | undefined {
   const { config, flags } = options;
@@ -135,7 +136,7 @@ export function resolveGrader(options: ResolveTargetsOptions): Target | undefine
   if (flags.grader !== undefined && flags.grader.trim() === '')
     throw new UserError('--grader needs a model name, e.g. --grader step-3.5-flash');
   const { params: _runParams, stream: _stream, streamUsage: _streamUsage, ...endpoint } = flagSpec(flags);
-  const s = merge(merge(builtInSpec(config), config?.grader ?? {}), endpoint);
+  const s = merge(merge(builtInSpec(config), endpoint), config?.grader ?? {});
   const model = flags.grader?.trim() ?? s.model ?? DEFAULT_MODEL;
   const grader: Target = {
     name: GRADER_TARGET_NAME,
