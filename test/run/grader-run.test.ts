@@ -80,8 +80,11 @@ describe('judge assertions with a grader target', () => {
       expect(o.report.targets).toHaveLength(1);
       expect(o.report.targets[0]!.summary.requests).toBe(3);
       expect(mock.stats.requests).toBe(5);
-      const written = JSON.parse(await readFile(o.reportPath, 'utf8'));
-      expect(written.grader.requests).toBe(2);
+      const reportText = await readFile(o.reportPath, 'utf8');
+      expect(JSON.parse(reportText).grader.requests).toBe(2);
+      // The key the grader was sent (the targets', here) is in no output.
+      expect(reportText).not.toContain(env.STEP_API_KEY);
+      expect(await readFile(o.resultsPath, 'utf8')).not.toContain(env.STEP_API_KEY);
     });
   });
 
