@@ -147,7 +147,8 @@ export function resolveGrader(options: ResolveTargetsOptions): Target | undefine
     stream: false,
     streamUsage: false,
   };
-  const price = priceFor(model, s.price);
+  // Only the grader's own price: a price in `defaults` is for the targets' model.
+  const price = priceFor(model, config?.grader?.price);
   if (price) grader.price = price;
   return grader;
 }
