@@ -378,6 +378,12 @@ function builder(yargs: Argv): Argv<MockArgs> {
     .example(
       '$0 mock --rpm 600 --error-rate-503 0.02 --abrupt-close-rate 0.01 --seed 7',
       'A flaky, rate-limited server, the same faults every run',
+    )
+    .epilog(
+      'Grading prompts: a chat request whose system message contains "stepbench-grader/1" (what ' +
+        '`stepbench run --grader MODEL` sends for judge assertions) is answered with a JSON verdict ' +
+        '{"pass","score","reason"}: pass when every "double-quoted" phrase of the rubric appears in the ' +
+        'output under test (ignoring case), so judge runs work offline and are reproducible.',
     ) as unknown as Argv<MockArgs>;
 }
 

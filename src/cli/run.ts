@@ -87,6 +87,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe:
           "CI gate on the finished run, exit 1 when it fails: 'pass_rate>=0.95', 'ttft.p95<2s', 'error_rate<0.01', 'cost.total<5', 'model:pass_rate>=0.9', or slo (every --slo) (repeatable)",
       })
+      .option('grader', {
+        type: 'string',
+        describe:
+          'Model that answers judge assertions (non-streaming, temperature 0; same endpoint flags as the targets). Default: the offline grader (quoted rubric phrases must appear)',
+      })
       .option('retries', {
         type: 'string',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',
@@ -176,6 +181,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'Open-loop load test',
       )
       .example("$0 run prompts.csv -c 64 --ramp 2m --duration 5m --slo 'ttft.p95<2s'", 'Ramp, hold, goodput')
+      .example(
+        '$0 run rubric.jsonl --mock --grader step-3.5-flash',
+        'judge assertions answered by a grader model (the mock answers them offline)',
+      )
       .example(
         '$0 run big.jsonl --resume reports/2026-11-25_10-00-00 --retry-errors',
         'Finish a crashed run; redo its errors',

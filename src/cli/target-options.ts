@@ -13,6 +13,7 @@ export interface TargetArgs {
   header?: string[];
   stream?: boolean;
   streamUsage?: boolean;
+  grader?: string;
   [flag: string]: unknown;
 }
 
@@ -65,6 +66,7 @@ export function targetFlagsFromArgs(argv: TargetArgs): TargetFlags & { config?: 
     ...(params ? { params } : {}),
     ...(argv.stream !== undefined ? { stream: argv.stream } : {}),
     ...(argv.streamUsage !== undefined ? { streamUsage: argv.streamUsage } : {}),
+    ...(argv.grader !== undefined ? { grader: argv.grader } : {}),
   };
 }
 

@@ -1,25 +1,46 @@
 import type { DatasetRow } from '../dataset/types.js';
 import type { JobResult } from '../results/types.js';
-import { contextFromResult, evaluateRow, offlineGrader, type RowEvaluation } from './assertions-api.js';
+import {
+  type AssertionSpec,
+  contextFromResult,
+  evaluateRow,
+  type Grader,
+  offlineGrader,
+  type RowEvaluation,
+} from './assertions-api.js';
 
 /** The outcomes whose answer is judged: the server answered with text (a cut-off `length` too). */
 const JUDGED = new Set(['ok', 'length']);
 
+/** What the run adds to a row's own checks. */
+export interface RowCheckOptions {
+  /** Answers `judge` assertions; the offline grader (quoted phrases must appear) when not given. */
+  grader?: Grader;
+  /** The config's checks for this answer's target (`defaultAssert`, then the target's `assert`). */
+  defaults?: readonly AssertionSpec[];
+}
+
 /**
- * Judges a finished job's answer against its row's checks (docs/assertions.md) and records the
- * verdict on the result: `checks` with every assertion's type, pass, score and reason, and the
- * outcome `assertion_failed` when an answer came back but failed them. A job without an answer
- * keeps its own outcome (its error is the finding). The `judge` type uses the offline grader
- * (quoted phrases of the rubric must appear), which is deterministic against the mock; a grader
- * target is not wired yet. Cost per row is not known here, so `max-cost` fails as "cost unknown".
+ * Judges a finished job's answer against its row's checks and the config's (docs/assertions.md)
+ * and records the verdict on the result: `checks` with every assertion's type, pass, score and
+ * reason, and the outcome `assertion_failed` when an answer came back but failed them. A job
+ * without an answer keeps its own outcome (its error is the finding). A row without checks of its
+ * own is still judged by the config's. Cost per row is not known here, so `max-cost` fails as
+ * "cost unknown".
  */
-export async function applyRowChecks(row: DatasetRow, result: JobResult): Promise<void> {
-  const specs = row.checks;
-  if (!specs || specs.length === 0 || !JUDGED.has(result.outcome)) return;
+export async function applyRowChecks(
+  row: DatasetRow,
+  result: JobResult,
+  options: RowCheckOptions = {},
+): Promise<void> {
+  const specs = row.checks ?? [];
+  const defaults = options.defaults ?? [];
+  if ((specs.length === 0 && defaults.length === 0) || !JUDGED.has(result.outcome)) return;
   const evaluation: RowEvaluation = await evaluateRow(
     specs,
-    contextFromResult(result, { cost: null, grader: offlineGrader }),
+    contextFromResult(result, { cost: null, grader: options.grader ?? offlineGrader }),
     {
+      defaults,
       ...(row.threshold !== undefined ? { threshold: row.threshold } : {}),
     },
   );

@@ -5,6 +5,7 @@ import { planChunks } from './chunk-plan.js';
 import { type Exchange, readBody, sendError } from './exchange.js';
 import { anyFaultRate, drawFault, type FaultPlan } from './faults.js';
 import { markFault, refuseModerated, refuseOverLimit, refuseWhenBalanceGone } from './gates.js';
+import { gradingReply } from './grading.js';
 import { jsonReply } from './json-responder.js';
 import { messageText } from './moderation.js';
 import { planReply } from './reply.js';
@@ -55,15 +56,19 @@ export async function handleChat(ex: Exchange): Promise<void> {
   ex.state.billedReplies++;
   if (fault.kind === 'stall' && (fault.phase === 'before-headers' || !request.stream)) return;
 
-  const tokens = planReply({
-    seed: options.seed,
-    model: request.model,
-    messages: request.messages,
-    reasoningTokens: options.reasoningTokens,
-    replyTokens: options.replyTokens,
-    ...cannedFor(options.answers, request.model, request.messages),
-    ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
-  });
+  // A stepbench grading prompt gets a deterministic verdict (grading.ts); a canned answer its
+  // text (canned-answers.ts); anything else, seeded filler.
+  const tokens =
+    gradingReply(request.messages, request.maxTokens) ??
+    planReply({
+      seed: options.seed,
+      model: request.model,
+      messages: request.messages,
+      reasoningTokens: options.reasoningTokens,
+      replyTokens: options.replyTokens,
+      ...cannedFor(options.answers, request.model, request.messages),
+      ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+    });
   const { chunks, doneAtMs } = planChunks(tokens, options, ex.random);
   const reply: ReplyToSend = { request, promptTokens, chunks, doneAtMs, finishReason: tokens.finishReason };
   cap.attach(respond(ex, reply, fault));

@@ -56,3 +56,12 @@ export const CAPACITY_DEFAULTS = {
   retries: 0,
   thresholds: { max429Share: 0.02, maxErrorShare: 0.01, minGain: 0.05 },
 } as const;
+
+/** The grader target's name in messages and reports. */
+export const GRADER_TARGET_NAME = 'grader';
+
+/**
+ * What a grader request sends besides model and messages: temperature 0, so the same output gets
+ * the same verdict as far as the model allows. The grader's own `params` in the config win.
+ */
+export const GRADER_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({ temperature: 0 });

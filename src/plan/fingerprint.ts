@@ -35,6 +35,8 @@ export async function planFingerprint(
       params: t.params,
       stream: t.stream,
       streamUsage: t.streamUsage,
+      // The config's checks decide verdicts: a resumed run must not judge half its rows otherwise.
+      ...(t.checks ? { checks: t.checks } : {}),
     })),
     plan: config.plan,
     phases: config.phases.map((p) => ({

@@ -150,6 +150,7 @@ const TARGET_FLAG_KEYS: readonly (keyof TargetFlags)[] = [
   'params',
   'stream',
   'streamUsage',
+  'grader',
 ];
 
 function outputConfig(

@@ -60,8 +60,8 @@ export const priceSchema = strict({
   output: numberField({ min: 0 }, ' (price per 1M tokens)'),
 });
 
-/** A target as written in a config file (or given by flags), before defaults and keys are resolved. */
-export const targetSpecSchema = strict({
+/** What a target is made of, before defaults and keys are resolved. */
+const targetSpecShape = {
   name: textField().optional(),
   baseUrl: textField()
     .refine((u) => /^https?:\/\//.test(u), { message: 'must start with http:// or https://' })
@@ -75,8 +75,38 @@ export const targetSpecSchema = strict({
   stream: flagField().optional(),
   streamUsage: flagField().optional(),
   price: priceSchema.optional(),
-});
+};
+
+/** A target as given by flags or a config file's `defaults`, before defaults and keys are resolved. */
+export const targetSpecSchema = strict(targetSpecShape);
 export type TargetSpec = z.output<typeof targetSpecSchema>;
+
+/**
+ * Assertions as written. Only their shape as a list is checked here: each one is validated by the
+ * assertion library in config-file.ts, which knows the file (messages) and its folder (`file:`
+ * references of custom checks).
+ */
+const assertList = z.array(z.unknown(), { error: 'must be a list of assertions' });
+
+/** An entry of a config file's `targets`: a target plus the assertions for its answers. */
+export const configTargetSchema = strict({ ...targetSpecShape, assert: assertList.optional() });
+
+/**
+ * The model that answers `judge` assertions (docs/assertions.md): `grader: step-3.5-flash`, or a
+ * target's endpoint fields. Never streamed, so `stream` has no place here.
+ */
+export const graderSpecSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { model: value } : value),
+  strict({
+    model: textField(),
+    baseUrl: targetSpecShape.baseUrl,
+    apiKeyEnv: targetSpecShape.apiKeyEnv,
+    headers: targetSpecShape.headers,
+    params: targetSpecShape.params,
+    price: targetSpecShape.price,
+  }),
+);
+export type GraderSpec = z.output<typeof graderSpecSchema>;
 
 const ARRIVALS = ['constant', 'poisson', 'gamma'] as const;
 
@@ -197,8 +227,12 @@ export type CapacitySettings = z.output<typeof capacitySettingsSchema>;
 
 export const configFileSchema = strict({
   defaults: targetSpecSchema.optional(),
-  targets: z.array(targetSpecSchema, { error: 'must be a list of targets' }).optional(),
+  targets: z.array(configTargetSchema, { error: 'must be a list of targets' }).optional(),
+  /** Assertions for every row's answers, from every target (promptfoo's `defaultTest.assert`). */
+  defaultAssert: assertList.optional(),
+  grader: graderSpecSchema.optional(),
   run: runSettingsSchema.optional(),
   capacity: capacitySettingsSchema.optional(),
 });
-export type ConfigFile = z.output<typeof configFileSchema>;
+/** A config file as the schema reads it; config-file.ts validates its assertions into `ConfigFile`. */
+export type RawConfigFile = z.output<typeof configFileSchema>;

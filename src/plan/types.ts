@@ -1,4 +1,5 @@
 import type { DatasetRow } from '../dataset/types.js';
+import type { AssertionSpec } from '../eval/assertions-api.js';
 
 /** Price per 1M tokens, in `currency` (CNY for StepFun). */
 export interface Price {
@@ -28,6 +29,11 @@ export interface Target {
   streamUsage: boolean;
   /** Known price, or undefined: cost is then "unknown", never 0. */
   price?: Price;
+  /**
+   * The config file's assertions for this target's answers: `defaultAssert`, then the target's own
+   * `assert`. They run after each row's own checks (docs/assertions.md).
+   */
+  checks?: AssertionSpec[];
 }
 
 /** One unit of work: a row sent to a target, for one repeat. */

@@ -2,6 +2,7 @@ import type { BadRow } from '../dataset/types.js';
 import type { GateResult } from '../eval/gate.js';
 import type { GoodputSummary } from '../eval/slo.js';
 import type { BoundBy } from '../limit/what-bound.js';
+import type { CostSummary } from '../metrics/cost.js';
 import type { HealthSummary } from '../metrics/health.js';
 import type { EncodedHistograms } from '../metrics/histograms.js';
 import type { TargetSummary } from '../metrics/target-metrics.js';
@@ -101,6 +102,26 @@ export interface Report {
   failed?: { reason: string };
   /** The most frequent messages behind each non-success outcome class, deduplicated and counted. */
   errorMessages?: ErrorDigestJSON;
+  /** The grader target that answered `judge` assertions (`--grader`); absent: the offline grader. */
+  grader?: ReportGrader;
+}
+
+/** What the grader target did in a run, counted apart from every target's figures. */
+export interface ReportGrader {
+  model: string;
+  /** Redacted. */
+  baseUrl: string;
+  apiKeyEnv: string;
+  /** HTTP requests sent to the grader, retries included. */
+  requests: number;
+  /** Judge assertions the grader gave a verdict on. */
+  verdicts: number;
+  /** Gradings without a verdict: the request failed (after retries) or the answer was unreadable. */
+  errors: number;
+  /** Tokens the grader's server reported. */
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  /** The grader's own cost; unknown without a price, never 0. */
+  cost: CostSummary;
 }
 
 export interface ReportPhase {

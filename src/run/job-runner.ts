@@ -1,5 +1,6 @@
 import type { AttemptResult } from '../client/types.js';
 import type { Clock } from '../clock.js';
+import type { Grader } from '../eval/assertions-api.js';
 import { applyRowChecks } from '../eval/row-checks.js';
 import { estimateRequestTokens } from '../limit/estimate.js';
 import type { Limiter } from '../limit/limiter.js';
@@ -32,6 +33,8 @@ export interface JobContext {
   abortInFlight: AbortSignal;
   /** Live counts for progress displays. */
   counters: { rateLimited: number };
+  /** Answers `judge` assertions: the grader target's, or the offline grader when absent. */
+  grader?: Grader;
 }
 
 export interface FinishedJob {
@@ -72,7 +75,10 @@ export async function runJob(
   // Every way out of the loop goes through here: the answer is judged once, on the final attempt.
   const finish = async (final: AttemptResult): Promise<FinishedJob> => {
     const finished = build(final);
-    await applyRowChecks(job.row, finished.result);
+    await applyRowChecks(job.row, finished.result, {
+      ...(ctx.grader ? { grader: ctx.grader } : {}),
+      ...(job.target.checks ? { defaults: job.target.checks } : {}),
+    });
     return finished;
   };
   for (let n = 1; ; n++) {

@@ -80,7 +80,7 @@ export async function runPipeline<Extra extends object>(
   io: RunIo = {},
   events: RunEvents = {},
 ): Promise<RunOutcome<Report & Extra>> {
-  return withTargets(config.targets, async (targets) => {
+  return withTargets(config.targets, async (targets, grader) => {
     const scan = await scanDatasets(config.datasets, config.dataset);
     const { requests, planned } = shape.size(scan.rows, targets);
     const fingerprint = await planFingerprint(config, targets);
@@ -98,6 +98,7 @@ export async function runPipeline<Extra extends object>(
       graceMs: config.graceMs,
       preconnect: config.preconnect,
       targets,
+      ...(grader ? { grader } : {}),
       outDir,
       ...(config.output.mode === 'resume' ? { resume: { retryErrors: config.output.retryErrors } } : {}),
       ...(io.stop ? { stop: io.stop } : {}),
@@ -128,7 +129,7 @@ export async function runPipeline<Extra extends object>(
       await session.close();
     }
     const report = {
-      ...buildRunReport({ config, targets, scan, session, records, outDir }),
+      ...buildRunReport({ config, targets, ...(grader ? { grader } : {}), scan, session, records, outDir }),
       ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
     };
     const reportPath = join(outDir, 'report.json');

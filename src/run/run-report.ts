@@ -15,6 +15,8 @@ import type { PhaseRecord, RunSession } from './session.js';
 export interface RunReportInput {
   config: RunConfig;
   targets: readonly Target[];
+  /** The grader target, when `judge` assertions had one: its key is redacted like the targets'. */
+  grader?: Target;
   scan: { rows: number; badRows: BadRow[] };
   session: RunSession;
   records: readonly PhaseRecord[];
@@ -36,7 +38,10 @@ export function buildRunReport(input: RunReportInput): Report {
       endedAt: new Date().toISOString(),
       wallMs: session.clock.now() - session.runStart,
       // Again with every target's secrets: config-file keys and headers the CLI did not know of.
-      command: redactArgv(config.commandLine, targets.flatMap(targetSecrets)),
+      command: redactArgv(
+        config.commandLine,
+        [...targets, ...(input.grader ? [input.grader] : [])].flatMap(targetSecrets),
+      ),
       stepbenchVersion: STEPBENCH_VERSION,
       // The arrival seed actually used, so an open-loop schedule can be replayed with --arrival-seed.
       options: records.some((r) => r.phase.load.kind === 'open')
@@ -75,6 +80,7 @@ export function buildRunReport(input: RunReportInput): Report {
         ? { aborted: { reason: 'interrupted by the user before every job was sent' } }
         : {}),
   });
+  if (session.grader) report.grader = session.grader.stats();
   const gates = gateResults(config, report);
   if (gates.length > 0) report.gates = gates;
   return report;

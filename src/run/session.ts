@@ -28,6 +28,7 @@ import type { ScheduleResult } from '../schedule/types.js';
 import { ErrorBudget } from './error-budget.js';
 import { type JobContext, runJob, type SendAttempt } from './job-runner.js';
 import type { JobSource } from './job-source.js';
+import { ModelGrader } from './model-grader.js';
 import { failedRunReason } from './run-verdict.js';
 import { warmResultPath } from './warm-results.js';
 
@@ -53,6 +54,8 @@ export interface SessionOptions
   send?: SendAttempt;
   /** Connections per origin to open, and the client to warm, before the run's clock starts. */
   preconnect?: number;
+  /** The grader target for `judge` assertions (resolveGrader); the offline grader without one. */
+  grader?: Target;
 }
 
 /** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
@@ -112,6 +115,8 @@ export class RunSession {
   /** Set when a run that ran to its end still failed: no job succeeded, or the error budget was spent. */
   failedReason: string | undefined;
   private readonly context: JobContext;
+  /** Present when the run has a grader target; its counts go into the report's `grader` block. */
+  readonly grader: ModelGrader | undefined;
   private graceTimer: TimerHandle | undefined;
   private phasesRun = 0;
   private done = 0;
@@ -171,6 +176,18 @@ export class RunSession {
       abortInFlight: this.abortController.signal,
       counters: this.counters,
     };
+    if (options.grader) {
+      this.grader = new ModelGrader({
+        target: options.grader,
+        retryPolicy: options.retryPolicy,
+        timeouts,
+        connections: options.limits.maxConcurrency,
+        clock,
+        random: options.random,
+        abort: this.abortController.signal,
+      });
+      this.context.grader = this.grader.grade;
+    }
     this.listen();
   }
 
@@ -380,7 +397,7 @@ export class RunSession {
     try {
       await this.writer.close();
     } finally {
-      await this.transport.close();
+      await Promise.all([this.transport.close(), this.grader?.close()]);
     }
   }
 }

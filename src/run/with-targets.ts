@@ -1,24 +1,27 @@
 import { startMockServer } from '../mock/server.js';
 import type { TargetSetup } from '../plan/run-config.js';
-import { resolveTargets } from '../plan/targets.js';
+import { resolveGrader, resolveTargets } from '../plan/targets.js';
 import type { Target } from '../plan/types.js';
 
 /**
- * Resolves the targets (starting the in-process mock first when asked), runs `fn` with them, and
- * always stops the mock afterwards.
+ * Resolves the targets and the grader (starting the in-process mock first when asked, so both
+ * point at it), runs `fn` with them, and always stops the mock afterwards.
  */
-export async function withTargets<T>(setup: TargetSetup, fn: (targets: Target[]) => Promise<T>): Promise<T> {
+export async function withTargets<T>(
+  setup: TargetSetup,
+  fn: (targets: Target[], grader: Target | undefined) => Promise<T>,
+): Promise<T> {
   const mock = setup.mock
     ? await startMockServer(typeof setup.mock === 'object' ? setup.mock : {})
     : undefined;
   try {
-    const targets = resolveTargets({
+    const options = {
       ...(setup.config ? { config: setup.config } : {}),
       flags: setup.flags,
       env: setup.env,
       ...(mock ? { mockBaseUrl: mock.url } : {}),
-    });
-    return await fn(targets);
+    };
+    return await fn(resolveTargets(options), resolveGrader(options));
   } finally {
     await mock?.close();
   }

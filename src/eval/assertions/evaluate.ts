@@ -11,7 +11,7 @@ import type {
 import { validateThreshold } from './validate.js';
 
 export interface EvaluateOptions {
-  /** Assertions for every row (config defaults, then the target's), evaluated before the row's own. */
+  /** The config's assertions (`defaultAssert`, then the target's), evaluated after the row's own. */
   defaults?: readonly AssertionSpec[];
   /**
    * The weighted score (0..1) the row must reach. Without one, every assertion of weight > 0 must
@@ -74,7 +74,7 @@ export async function checkAssertion(
 }
 
 /**
- * Runs the defaults and the row's assertions on one answer (concurrently: judges and custom
+ * Runs the row's assertions and the defaults on one answer (concurrently: judges and custom
  * checks may be async) and decides the row: with a threshold, the weighted score must reach it;
  * without, every assertion of weight > 0 must pass. No assertions at all pass with score 1.
  */
@@ -83,7 +83,8 @@ export async function evaluateRow(
   ctx: AssertionContext,
   options: EvaluateOptions = {},
 ): Promise<RowEvaluation> {
-  const all = [...(options.defaults ?? []), ...specs];
+  // The row's own first: its results lead, and a reader sees what the row asked before the rest.
+  const all = [...specs, ...(options.defaults ?? [])];
   const threshold = options.threshold === undefined ? undefined : validateThreshold(options.threshold);
   const customChecks = await withCustomChecks(all, options.customChecks ?? NO_CUSTOM_CHECKS);
   const results = await Promise.all(all.map((spec) => checkAssertion(spec, ctx, { customChecks })));

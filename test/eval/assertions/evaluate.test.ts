@@ -77,11 +77,11 @@ describe('evaluateRow', () => {
     });
   });
 
-  it('defaults run first, then the row’s own', async () => {
+  it('the row’s own run first, then the defaults', async () => {
     const defaults = validateAssertions([{ type: 'not-icontains', value: 'sorry' }], { where: 'defaults' });
     const own = validateAssertions([{ type: 'contains', value: 'Paris' }]);
     const result = await evaluateRow(own, ctx, { defaults });
-    expect(result.results.map((r) => r.type)).toEqual(['not-icontains', 'contains']);
+    expect(result.results.map((r) => r.type)).toEqual(['contains', 'not-icontains']);
     const refused = await evaluateRow(own, { output: 'Sorry, Paris is not known to me' }, { defaults });
     expect(refused).toMatchObject({ pass: false, score: 0.5 });
   });
