@@ -94,7 +94,8 @@ function answerLines(result: JobResult): string[] {
 }
 
 function errorXml(result: JobResult): string {
-  const status = result.status !== undefined ? `HTTP ${result.status}: ` : '';
+  // A timeout or a broken stream can follow a 200: only a refusing status explains the error.
+  const status = result.status !== undefined && result.status >= 400 ? `HTTP ${result.status}: ` : '';
   const message = `${status}${result.error?.message ?? result.outcome}`;
   const lines = [`outcome: ${result.outcome}`];
   if (result.status !== undefined) lines.push(`status: ${result.status}`);
