@@ -41,12 +41,10 @@ export function junitSeconds(ms: number): string {
 
 export interface JunitCase {
   verdict: JunitVerdict;
-  /** Seconds the job took (its `latency`: what the caller waited, retries included). */
-  seconds: number;
   xml: string;
 }
 
-/** One `<testcase>` for a finished job, with its failure, error or skip. */
+/** One `<testcase>` for a finished job, with its failure, error or skip; its time is the job's `latency` (what the caller waited, retries included). */
 export function junitTestcase(result: JobResult, numberRepeats: boolean): JunitCase {
   const verdict = junitVerdict(result.outcome);
   const ms = result.durations.latency;
@@ -55,7 +53,7 @@ export function junitTestcase(result: JobResult, numberRepeats: boolean): JunitC
     `classname="${xmlAttr(junitClassname(result.target))}" time="${junitSeconds(ms)}"`;
   const body = caseBody(result, verdict);
   const xml = body === '' ? `${open}/>\n` : `${open}>\n${body}    </testcase>\n`;
-  return { verdict, seconds: Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0, xml };
+  return { verdict, xml };
 }
 
 function caseBody(result: JobResult, verdict: JunitVerdict): string {

@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { readResults } from '../results/reader.js';
-import { junitSeconds, junitTestcase } from './junit-case.js';
+import { type JunitVerdict, junitSeconds, junitTestcase } from './junit-case.js';
 import type { Report } from './schema.js';
 import { xmlAttr } from './xml-text.js';
 
@@ -63,7 +63,10 @@ export async function writeJunitXml(
         name,
         partPath,
         part,
-        ...{ tests: 0, failures: 0, errors: 0, skipped: 0 },
+        tests: 0,
+        failures: 0,
+        errors: 0,
+        skipped: 0,
         firstStartMs: Number.POSITIVE_INFINITY,
         lastEndMs: Number.NEGATIVE_INFINITY,
       };
@@ -101,7 +104,7 @@ export async function writeJunitXml(
   }
 }
 
-function count(suite: Suite, verdict: ReturnType<typeof junitTestcase>['verdict']): void {
+function count(suite: Suite, verdict: JunitVerdict): void {
   suite.tests++;
   if (verdict === 'failure') suite.failures++;
   else if (verdict === 'error') suite.errors++;
@@ -128,6 +131,20 @@ function antTimestamp(iso: string | undefined): string | undefined {
 async function joinSuites(tmp: string, suites: readonly Suite[], options: JunitOptions): Promise<void> {
   const out = createWriteStream(tmp, { encoding: 'utf8' });
   out.on('error', () => {}); // surfaced by `once` or `finished`
+  try {
+    await writeDocument(out, suites, options);
+    out.end();
+    await finished(out);
+  } finally {
+    out.destroy();
+  }
+}
+
+async function writeDocument(
+  out: WriteStream,
+  suites: readonly Suite[],
+  options: JunitOptions,
+): Promise<void> {
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
@@ -158,8 +175,6 @@ async function joinSuites(tmp: string, suites: readonly Suite[], options: JunitO
     await write('  </testsuite>\n');
   }
   await write('</testsuites>\n');
-  out.end();
-  await finished(out);
 }
 
 /** The options a finished run's report implies: suite order, run id, start time, host name if recorded. */
