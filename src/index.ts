@@ -28,6 +28,7 @@ export { resolveGrader, resolveTargets } from './plan/targets.js';
 export type { Job, Price, Target } from './plan/types.js';
 export { formatSummary } from './report/console.js';
 export { buildReport } from './report/json.js';
+export { type JunitCounts, type JunitOptions, writeJunitXml } from './report/junit-xml.js';
 export type { Report, ReportGrader } from './report/schema.js';
 export { OUTCOME_CLASSES, OUTCOMES, type OutcomeClass, type OutcomeTraits } from './results/outcomes.js';
 export { readResults } from './results/reader.js';

@@ -24,6 +24,7 @@ export interface CapacityOutcome {
   outDir: string;
   reportPath: string;
   resultsPath: string;
+  junitPath: string;
   exitCode: ExitCodeValue;
 }
 

@@ -113,7 +113,9 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       );
       process.stdout.write(`${formatCurve(outcome.answer)}\n\n${summarizeAnswer(outcome.answer)}\n`);
       for (const w of outcome.report.health?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(`results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\n`);
+      process.stdout.write(
+        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\n`,
+      );
       process.exitCode = outcome.exitCode;
     } finally {
       signals.dispose();

@@ -228,7 +228,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       );
       progress?.stop();
       process.stdout.write(`${formatSummary(outcome.report)}\n`);
-      process.stdout.write(`results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\n`);
+      process.stdout.write(
+        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\n`,
+      );
       if (outcome.aborted) process.stderr.write(`run aborted: ${outcome.aborted}\n`);
       process.exitCode = outcome.exitCode;
     } catch (err) {

@@ -8,6 +8,7 @@ import { readRows, scanDatasets } from '../plan/rows.js';
 import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import { writeReportJson } from '../report/json.js';
+import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
 import type { Report } from '../report/schema.js';
 import { summaryMarkdown, writeSummaryMarkdown } from '../report/summary-md.js';
 import { prepareOutputDir } from '../results/output-dir.js';
@@ -51,6 +52,8 @@ export interface RunOutcome<R extends Report = Report> {
   outDir: string;
   resultsPath: string;
   reportPath: string;
+  /** `junit.xml`: one test case per row × target × repeat (docs/junit.md). */
+  junitPath: string;
   /** Why the run stopped early, when it did. */
   aborted?: string;
 }
@@ -138,12 +141,19 @@ export async function runPipeline<Extra extends object>(
       join(outDir, 'summary.md'),
       summaryMarkdown(report, session.failedCheckSamples),
     );
+    const junitPath = join(outDir, 'junit.xml');
+    await writeJunitXml(
+      junitPath,
+      session.resultsPath,
+      junitOptionsFromReport(report, config.plan.repeat > 1),
+    );
     const outcome: RunOutcome<Report & Extra> = {
       report,
       exitCode: checkedExitCode(session.exitCode, report),
       outDir,
       resultsPath: session.resultsPath,
       reportPath,
+      junitPath,
     };
     if (session.abortedReason) outcome.aborted = session.abortedReason;
     return outcome;
