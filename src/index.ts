@@ -14,10 +14,14 @@ export type { BadRow, ChatMessage, DatasetItem, DatasetRow } from './dataset/typ
 export { DatasetError, UserError } from './errors.js';
 export type { Grader, GraderInput, GraderVerdict } from './eval/assertions-api.js';
 export { gradeOffline, offlineGrader } from './eval/assertions-api.js';
+export { GateWatch, type GateWatchOptions } from './eval/gate-watch.js';
 export { GRADER_MARKER, gradingMessages, parseGraderAnswer } from './eval/grading-prompt.js';
+export { type RepeatsReport, RepeatTracker, summarizeRepeats, wilsonInterval } from './eval/repeats.js';
 export { GoodputTracker, parseSlo, type Slo } from './eval/slo.js';
 export { ExitCode } from './exit-codes.js';
+export { CheckCounts, type CheckSummary, checkVerdict, passRate } from './metrics/check-counts.js';
 export { MetricsCollector } from './metrics/collector.js';
+export { costOf, requestCost } from './metrics/cost.js';
 export type { MockOptions } from './mock/options.js';
 export { type MockServer, startMockServer } from './mock/server.js';
 export { type CapacityConfig, resolveCapacityConfig } from './plan/capacity-config.js';

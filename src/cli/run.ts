@@ -92,6 +92,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe:
           'Model that answers judge assertions (non-streaming, temperature 0; same endpoint flags as the targets). Default: the offline grader (quoted rubric phrases must appear)',
       })
+      .option('abort-on-gate', {
+        type: 'boolean',
+        describe:
+          'Stop the run (exit 1) as soon as a --gate can no longer pass: pass/success/error rates, cost.total<x, <duration>.pNN<x (see README)',
+      })
       .option('retries', {
         type: 'string',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',

@@ -109,7 +109,8 @@ export function measure(metric: GateMetric, s: TargetSummary): number | null {
     case 'rate': {
       if (s.requests === 0) return null;
       if (metric.name === 'success_rate') return s.successRate;
-      if (metric.name === 'pass_rate') return (s.outcomes.ok ?? 0) / s.requests;
+      // Judged answers only (check-counts.ts): null when no row had checks, which fails the gate.
+      if (metric.name === 'pass_rate') return s.checks.passRate;
       let errors = 0;
       for (const [outcome, n] of Object.entries(s.outcomes)) if (isError(outcome as never)) errors += n;
       return errors / s.requests;
@@ -123,7 +124,7 @@ export function measure(metric: GateMetric, s: TargetSummary): number | null {
   }
 }
 
-function holds(measured: number, op: GateOp, value: number): boolean {
+export function holds(measured: number, op: GateOp, value: number): boolean {
   if (op === '<') return measured < value;
   if (op === '<=') return measured <= value;
   if (op === '>') return measured > value;
@@ -154,7 +155,9 @@ export function evaluateGates(
         const why =
           gate.metric.kind === 'cost'
             ? 'cost unknown (no price for the model)'
-            : 'no value (no completed request)';
+            : gate.metric.kind === 'rate' && gate.metric.name === 'pass_rate' && t.summary.requests > 0
+              ? 'no answer was judged (pass_rate counts answers checked against expected/assert)'
+              : 'no value (no completed request)';
         results.push({ gate: gate.text, target: t.name, measured: null, pass: false, reason: why });
       } else {
         results.push({

@@ -1,4 +1,5 @@
 import type { DatasetRow } from '../dataset/types.js';
+import { isJudgeable } from '../metrics/check-counts.js';
 import type { JobResult } from '../results/types.js';
 import {
   type AssertionSpec,
@@ -8,9 +9,6 @@ import {
   offlineGrader,
   type RowEvaluation,
 } from './assertions-api.js';
-
-/** The outcomes whose answer is judged: the server answered with text (a cut-off `length` too). */
-const JUDGED = new Set(['ok', 'length']);
 
 /** What the run adds to a row's own checks. */
 export interface RowCheckOptions {
@@ -25,8 +23,8 @@ export interface RowCheckOptions {
  * and records the verdict on the result: `checks` with every assertion's type, pass, score and
  * reason, and the outcome `assertion_failed` when an answer came back but failed them. A job
  * without an answer keeps its own outcome (its error is the finding). A row without checks of its
- * own is still judged by the config's. Cost per row is not known here, so `max-cost` fails as
- * "cost unknown".
+ * own is still judged by the config's. `max-cost` reads the request's `cost` (set by the job
+ * runner from the target's price); without a price it fails as "cost unknown", never as 0.
  */
 export async function applyRowChecks(
   row: DatasetRow,
@@ -35,10 +33,10 @@ export async function applyRowChecks(
 ): Promise<void> {
   const specs = row.checks ?? [];
   const defaults = options.defaults ?? [];
-  if ((specs.length === 0 && defaults.length === 0) || !JUDGED.has(result.outcome)) return;
+  if ((specs.length === 0 && defaults.length === 0) || !isJudgeable(result.outcome)) return;
   const evaluation: RowEvaluation = await evaluateRow(
     specs,
-    contextFromResult(result, { cost: null, grader: options.grader ?? offlineGrader }),
+    contextFromResult(result, { cost: result.cost ?? null, grader: options.grader ?? offlineGrader }),
     {
       defaults,
       ...(row.threshold !== undefined ? { threshold: row.threshold } : {}),

@@ -1,4 +1,6 @@
 import type { Price } from '../plan/types.js';
+import type { JobResult } from '../results/types.js';
+import { gotResponse } from './outcomes.js';
 
 /** The token counts that a bill is computed from. `cachedTokens` is part of `promptTokens`. */
 export interface BillableTokens {
@@ -38,4 +40,18 @@ export function summarizeCost(totals: BillableTokens, price: Price | undefined):
   const cachedInput = (cached * price.cachedInput) / 1e6;
   const output = (totals.completionTokens * price.output) / 1e6;
   return { currency: price.currency, total: costOf(totals, price), input, cachedInput, output };
+}
+
+/**
+ * What one request cost, as its result records it (`cost`) and `max-cost` judges it: its usage at
+ * the target's price through costOf, the function the report's totals use, over the same results
+ * (those that got a response; the totals leave the others' tokens out too). Undefined when the
+ * price is unknown — never 0 — or when the request got no response.
+ */
+export function requestCost(
+  result: Pick<JobResult, 'usage' | 'outcome' | 'status'>,
+  price: Price | undefined,
+): number | undefined {
+  if (!price || !gotResponse(result)) return undefined;
+  return costOf(result.usage, price);
 }

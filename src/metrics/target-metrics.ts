@@ -1,6 +1,7 @@
 import type { Price } from '../plan/types.js';
 import { isSuccess } from '../results/outcomes.js';
 import type { JobResult } from '../results/types.js';
+import { CheckCounts, type CheckSummary } from './check-counts.js';
 import { type CostSummary, summarizeCost } from './cost.js';
 import {
   DURATION_METRICS,
@@ -80,6 +81,8 @@ export interface TargetSummary {
   latency: Record<DurationMetric, Percentiles>;
   tokens: TokenSummary;
   cost: CostSummary;
+  /** Answers judged against their rows' checks, the pass rate (check-counts.ts), and what was not judged. */
+  checks: CheckSummary;
 }
 
 function emptyTotals(): TokenTotals {
@@ -106,6 +109,7 @@ export class TargetMetrics {
   readonly tokens: TokenTotals = emptyTotals();
   readonly window: MeasurementWindow = {};
   readonly attempts: AttemptTotals = emptyAttempts();
+  readonly checks = new CheckCounts();
   requests = 0;
   completed = 0;
   successes = 0;
@@ -120,6 +124,7 @@ export class TargetMetrics {
     this.requests++;
     this.outcomes[result.outcome]++;
     if (isSuccess(result.outcome)) this.successes++;
+    this.checks.add(result);
     const { times, durations } = result;
     this.window.firstScheduledAt = minDefined(this.window.firstScheduledAt, times.scheduledAt);
     this.window.firstSentAt = minDefined(this.window.firstSentAt, times.sentAt);
@@ -191,6 +196,7 @@ export class TargetMetrics {
     for (const [key, n] of Object.entries(other.attempts)) {
       this.attempts[key as keyof AttemptTotals] += n;
     }
+    this.checks.merge(other.checks);
     widenWindow(this.window, other.window);
     this.histograms.merge(other.histograms);
     this.price ??= other.price;
@@ -235,6 +241,7 @@ export class TargetMetrics {
         { promptTokens: t.prompt, completionTokens: t.completion, cachedTokens: t.cached },
         price,
       ),
+      checks: this.checks.summary(),
     };
   }
 }

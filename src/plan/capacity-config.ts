@@ -127,6 +127,7 @@ export function resolveCapacityConfig(
     slos: (s.slos ?? []).map((text) => parseSlo(text)),
     // A capacity search answers with its curve, not a pass/fail gate.
     gates: [],
+    abortOnGate: false,
     sloGates: false,
     limits: {
       adaptive: false,

@@ -67,6 +67,8 @@ export interface RunConfig {
   /** CI gates on the finished run's figures (exit 1 when one fails); `sloGates`: `--gate slo`. */
   gates: Gate[];
   sloGates: boolean;
+  /** `--abort-on-gate`: stop dispatching once a gate can no longer pass (exit 1). */
+  abortOnGate: boolean;
   limits: LimitsConfig;
   retryPolicy: RetryPolicy;
   timeouts: ResolvedTimeouts;
@@ -271,6 +273,12 @@ export function resolveRunConfig(
   const maxConcurrency = openLoop ? ceiling : Math.max(concurrency, ceiling);
   const rpm = s.rpm ?? tier?.rpm;
   const tpm = s.tpm ?? tier?.tpm;
+  const gates = (s.gates ?? []).filter((text) => text.trim() !== 'slo').map((text) => parseGate(text));
+  if (s.abortOnGate && gates.length === 0)
+    throw new UserError(
+      `${style.path(['abortOnGate'])} stops the run when a gate can no longer pass, but no gate was given: ` +
+        "add one such as --gate 'pass_rate>=0.95' (--gate slo alone is only judged at the end)",
+    );
   return {
     command: 'run',
     datasets: resolveDatasets(s.datasets, 'run'),
@@ -278,8 +286,9 @@ export function resolveRunConfig(
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },
     phases,
     slos: (s.slos ?? []).map((text) => parseSlo(text)),
-    gates: (s.gates ?? []).filter((text) => text.trim() !== 'slo').map((text) => parseGate(text)),
+    gates,
     sloGates: (s.gates ?? []).some((text) => text.trim() === 'slo'),
+    abortOnGate: s.abortOnGate ?? false,
     limits: {
       adaptive: s.adaptive ?? !openLoop,
       maxConcurrency,

@@ -200,6 +200,8 @@ export const runSettingsSchema = strict({
   rampFrom: numberField({ min: 0 }).optional(),
   maxErrorRate: numberField({ min: 0, max: 1 }, ', a share such as 0.05').optional(),
   gates: textList("gates such as 'pass_rate>=0.95' or 'ttft.p95<2s', or slo").optional(),
+  /** Stop the run as soon as a gate can no longer pass (eval/gate-watch.ts). */
+  abortOnGate: flagField().optional(),
   rpm: wholeAtLeast1().optional(),
   tpm: wholeAtLeast1().optional(),
   tier: choiceField(STEPFUN_TIER_NAMES as unknown as readonly [string, ...string[]]).optional(),

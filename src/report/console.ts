@@ -1,6 +1,7 @@
 import { eventLoopLimitMs, HEALTH_THRESHOLDS, type HealthSummary } from '../metrics/health.js';
 import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
+import { checkLines, repeatLines } from './console-checks.js';
 import {
   errorMessageLines,
   gateLines,
@@ -113,6 +114,7 @@ function targetBlock(target: ReportTarget, health?: HealthSummary): string[] {
     title.padEnd(RULE_WIDTH, '─'),
     `requests    ${formatInt(s.requests)} · completed ${formatInt(s.completed)} · success ${formatPercent(s.successRate)}`,
     `outcomes    ${outcomeLine(target)}`,
+    ...checkLines(target),
     `throughput  ${formatRate(tp.requestsPerSec)} req/s · ${formatRate(tp.outputTokensPerSec)} output tok/s · ` +
       `${formatRate(tp.totalTokensPerSec)} total tok/s over ${formatDuration(tp.windowMs)}`,
     '',
@@ -141,6 +143,7 @@ export function formatSummary(report: Report): string {
   for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
   lines.push(
     ...gateLines(report),
+    ...repeatLines(report),
     ...errorMessageLines(report),
     ...retryLines(report),
     ...goodputLines(report),

@@ -3,6 +3,7 @@ import { cpus, hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { BadRow } from '../dataset/types.js';
 import type { GoodputSummary } from '../eval/slo.js';
+import { sumCheckSummaries } from '../metrics/check-counts.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import { type HealthSummary, judgeHealth, typicalLatencyMs } from '../metrics/health.js';
 import { HDR_CONFIG } from '../metrics/histograms.js';
@@ -126,6 +127,7 @@ export function buildReport(input: ReportInput): Report {
     dataset: input.dataset,
     histogramFormat: HISTOGRAM_FORMAT,
     targets,
+    checks: sumCheckSummaries(targets.map((t) => t.summary.checks)),
   };
   if (input.limits) report.limits = input.limits;
   if (input.timeline) report.timeline = input.timeline;

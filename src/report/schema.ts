@@ -1,7 +1,9 @@
 import type { BadRow } from '../dataset/types.js';
 import type { GateResult } from '../eval/gate.js';
+import type { RepeatsReport } from '../eval/repeats.js';
 import type { GoodputSummary } from '../eval/slo.js';
 import type { BoundBy } from '../limit/what-bound.js';
+import type { CheckSummary } from '../metrics/check-counts.js';
 import type { CostSummary } from '../metrics/cost.js';
 import type { HealthSummary } from '../metrics/health.js';
 import type { EncodedHistograms } from '../metrics/histograms.js';
@@ -80,6 +82,10 @@ export interface Report {
   dataset: ReportDataset;
   histogramFormat: HistogramFormat;
   targets: ReportTarget[];
+  /** Every target's `summary.checks` added up: answers judged, passed, the pass rate. */
+  checks?: CheckSummary;
+  /** With `--repeat` above 1: each row's pass rate over its repeats, pass^k, the flaky rows. */
+  repeats?: RepeatsReport;
   /** The limits the client held itself to, and where adaptive concurrency ended up. */
   limits?: ReportLimits;
   /** Per-second activity and notable events (limit changes, holds, aborts) of this session. */

@@ -51,20 +51,23 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
     lines.push('');
   }
   lines.push(
-    '| target | requests | passed | failed checks | errors | ttft p50 / p95 ms | tpot p50 ms | e2e p50 / p95 ms |',
+    '| target | requests | pass rate (passed / judged) | failed checks | errors | ttft p50 / p95 ms | tpot p50 ms | e2e p50 / p95 ms |',
     '|:--|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const t of report.targets) {
     const s = t.summary;
-    const passed = s.requests > 0 ? (s.outcomes.ok ?? 0) / s.requests : null;
+    const c = s.checks;
+    const passed =
+      c.judged > 0 ? `${formatPercent(c.passRate)} (${formatInt(c.passed)} / ${formatInt(c.judged)})` : '-';
     const failedChecks = s.outcomes.assertion_failed ?? 0;
     const errors = s.requests - (s.outcomes.ok ?? 0) - failedChecks;
     const l = s.latency;
     lines.push(
-      `| ${markdownText(t.name)} | ${formatInt(s.requests)} | ${formatPercent(passed)} | ${formatInt(failedChecks)} | ${formatInt(errors)} | ` +
+      `| ${markdownText(t.name)} | ${formatInt(s.requests)} | ${passed} | ${formatInt(failedChecks)} | ${formatInt(errors)} | ` +
         `${formatMs(l.ttft.p50)} / ${formatMs(l.ttft.p95)} | ${formatMs(l.tpot.p50)} | ${formatMs(l.e2e.p50)} / ${formatMs(l.e2e.p95)} |`,
     );
   }
+  lines.push(...repeatsMarkdown(report));
   if (failedRows.length > 0) {
     const shown = failedCount > failedRows.length ? `, first ${failedRows.length}` : '';
     lines.push('', `### Rows that failed their checks (${failedCount}${shown})`, '');
@@ -77,6 +80,33 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** With `--repeat`: pass^k per target and the first flaky rows with their 95 % Wilson intervals. */
+function repeatsMarkdown(report: Report): string[] {
+  const r = report.repeats;
+  if (!r) return [];
+  const lines = ['', `### Repeats (each row ${r.k} times)`, ''];
+  lines.push(
+    '| target | runs | pass rate | pass^k (rows) | flaky rows | always failed |',
+    '|:--|--:|--:|--:|--:|--:|',
+  );
+  for (const t of r.targets) {
+    lines.push(
+      `| ${markdownText(t.target)} | ${formatInt(t.runs)} | ${formatPercent(t.passRate)} | ` +
+        `${formatPercent(t.passHatK)} (${formatInt(t.allPassedRows)} / ${formatInt(t.rows)}) | ${formatInt(t.flakyRows)} | ${formatInt(t.failingRows)} |`,
+    );
+  }
+  const flaky = r.rows.filter((row) => row.flaky).slice(0, TOP_FAILURES);
+  if (flaky.length > 0) {
+    lines.push('', '| flaky row | target | passed | 95 % interval |', '|:--|:--|--:|--:|');
+    for (const row of flaky) {
+      lines.push(
+        `| ${markdownText(row.rowId)} | ${markdownText(row.target)} | ${row.passes} / ${row.runs} | ${row.interval.low.toFixed(2)}–${row.interval.high.toFixed(2)} |`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** Writes `summary.md` and appends it to `$GITHUB_STEP_SUMMARY` when that is set. */

@@ -74,6 +74,12 @@ export interface JobResult {
   /** Gaps between consecutive text-bearing chunks, ms. */
   itl: number[];
   usage: Usage;
+  /**
+   * What this request cost at the target's price, in the price's currency (metrics/cost.ts
+   * `requestCost`); absent when the price is unknown or the request got no response — never 0
+   * for unknown.
+   */
+  cost?: number;
   output: string;
   reasoning?: string;
   toolCalls?: ToolCall[];

@@ -6,6 +6,7 @@ import { estimateRequestTokens } from '../limit/estimate.js';
 import type { Limiter } from '../limit/limiter.js';
 import { parseRetryAfter } from '../limit/retry-after.js';
 import { decideRetry, type RetryPolicy } from '../limit/retry-policy.js';
+import { requestCost } from '../metrics/cost.js';
 import type { Timeline } from '../metrics/timeline.js';
 import type { Job } from '../plan/types.js';
 import { attemptRecord, buildJobResult } from '../results/record.js';
@@ -75,6 +76,8 @@ export async function runJob(
   // Every way out of the loop goes through here: the answer is judged once, on the final attempt.
   const finish = async (final: AttemptResult): Promise<FinishedJob> => {
     const finished = build(final);
+    const cost = requestCost(finished.result, job.target.price);
+    if (cost !== undefined) finished.result.cost = cost;
     await applyRowChecks(job.row, finished.result, {
       ...(ctx.grader ? { grader: ctx.grader } : {}),
       ...(job.target.checks ? { defaults: job.target.checks } : {}),

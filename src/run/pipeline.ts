@@ -16,6 +16,7 @@ import { checkResumedPlan, writePlanFile } from '../results/plan-file.js';
 import type { PriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { JobSource } from './job-source.js';
+import { RunChecks } from './run-checks.js';
 import { buildRunReport } from './run-report.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
 import { withTargets } from './with-targets.js';
@@ -92,6 +93,11 @@ export async function runPipeline<Extra extends object>(
     else await writePlanFile(outDir, fingerprint);
 
     const clock = io.clock ?? realClock;
+    const checks = new RunChecks(
+      config,
+      targets.map((t) => t.name),
+      planned,
+    );
     const session = await RunSession.open({
       ...definedSettings(config, ['maxErrorRate', 'arrivalSeed']),
       limits: config.limits,
@@ -108,7 +114,9 @@ export async function runPipeline<Extra extends object>(
       ...(io.abort ? { abort: io.abort } : {}),
       clock,
       random: io.random ?? Math.random,
+      onCounted: (result) => checks.add(result),
     });
+    checks.whenGateLost((reason) => session.abortRun(reason));
     const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
     events.onStart?.({
       totalJobs,
@@ -132,7 +140,16 @@ export async function runPipeline<Extra extends object>(
       await session.close();
     }
     const report = {
-      ...buildRunReport({ config, targets, ...(grader ? { grader } : {}), scan, session, records, outDir }),
+      ...buildRunReport({
+        config,
+        targets,
+        ...(grader ? { grader } : {}),
+        scan,
+        session,
+        records,
+        outDir,
+        ...checks.reportPart(),
+      }),
       ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
     };
     const reportPath = join(outDir, 'report.json');
@@ -149,7 +166,11 @@ export async function runPipeline<Extra extends object>(
     );
     const outcome: RunOutcome<Report & Extra> = {
       report,
-      exitCode: checkedExitCode(session.exitCode, report),
+      // Stopped for a lost gate (--abort-on-gate): a failed gate's exit code, not an abort's.
+      exitCode:
+        checks.gateLost !== undefined && session.abortedReason === checks.gateLost
+          ? ExitCode.failed
+          : checkedExitCode(session.exitCode, report),
       outDir,
       resultsPath: session.resultsPath,
       reportPath,

@@ -1,5 +1,6 @@
 import type { BadRow } from '../dataset/types.js';
 import { evaluateGates, type GateResult } from '../eval/gate.js';
+import type { RepeatsReport } from '../eval/repeats.js';
 import type { LimiterState } from '../limit/limiter.js';
 import { whatBound } from '../limit/what-bound.js';
 import { windowMs } from '../metrics/throughput.js';
@@ -21,6 +22,8 @@ export interface RunReportInput {
   session: RunSession;
   records: readonly PhaseRecord[];
   outDir: string;
+  /** Pass/fail per row over its repeats (`--repeat` above 1), from RunChecks. */
+  repeats?: RepeatsReport;
 }
 
 /** The report of a finished session: the one place that decides what a run's report.json holds. */
@@ -83,6 +86,7 @@ export function buildRunReport(input: RunReportInput): Report {
   if (session.grader) report.grader = session.grader.stats();
   const gates = gateResults(config, report);
   if (gates.length > 0) report.gates = gates;
+  if (input.repeats) report.repeats = input.repeats;
   return report;
 }
 

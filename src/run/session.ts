@@ -56,6 +56,8 @@ export interface SessionOptions
   preconnect?: number;
   /** The grader target for `judge` assertions (resolveGrader); the offline grader without one. */
   grader?: Target;
+  /** Called with every result that enters the statistics (kept ones of a resumed run too, warmups never). */
+  onCounted?: (result: JobResult) => void;
 }
 
 /** What one phase measured: its own metrics (warmup included), schedule figures and goodput. */
@@ -284,6 +286,7 @@ export class RunSession {
   private addToStatistics(result: JobResult): void {
     this.overall.add(result);
     this.goodput.get(result.target)?.add(result);
+    this.options.onCounted?.(result);
   }
 
   /** Runs one phase to its bounds (or until the jobs run out or the run stops). */

@@ -87,7 +87,7 @@ describe('stepbench CLI exit codes', () => {
       '--gate',
       'ttft.p95<1ms',
       '--gate',
-      'pass_rate>=0.9',
+      'success_rate>=0.9',
       '-o',
       out,
     ]);

@@ -4,12 +4,26 @@ import { evaluateGates, parseGate } from '../../src/eval/gate.js';
 import { MetricsCollector } from '../../src/metrics/collector.js';
 import { makeResult } from '../metrics/job-result-factory.js';
 
+/** An answer judged against its row's checks. */
+function judged(target: string, pass: boolean) {
+  const r = makeResult({ target, outcome: pass ? 'ok' : 'assertion_failed' });
+  r.checks = {
+    pass,
+    score: pass ? 1 : 0,
+    results: [{ type: 'contains', pass, score: pass ? 1 : 0, reason: '' }],
+  };
+  return r;
+}
+
+/** a: 6 passed, 2 failed, 1 unchecked answer, 2 errors; b: 10 passed. */
 function summaries() {
   const c = new MetricsCollector([{ name: 'a' }, { name: 'b' }]);
-  for (let i = 0; i < 8; i++) c.add(makeResult({ target: 'a', outcome: 'ok' }));
+  for (let i = 0; i < 6; i++) c.add(judged('a', true));
+  for (let i = 0; i < 2; i++) c.add(judged('a', false));
+  c.add(makeResult({ target: 'a', outcome: 'ok' }));
   c.add(makeResult({ target: 'a', outcome: 'http_5xx' }));
   c.add(makeResult({ target: 'a', outcome: 'http_4xx' }));
-  for (let i = 0; i < 10; i++) c.add(makeResult({ target: 'b', outcome: 'ok' }));
+  for (let i = 0; i < 10; i++) c.add(judged('b', true));
   return ['a', 'b'].map((name) => ({ name, summary: c.target(name)!.summary() }));
 }
 
@@ -47,10 +61,35 @@ describe('evaluateGates', () => {
   it('checks every target without a prefix and one target with it', () => {
     const results = evaluateGates([parseGate('pass_rate>=0.9'), parseGate('b:error_rate<0.01')], summaries());
     expect(results.map((r) => [r.target, r.pass, r.measured])).toEqual([
-      ['a', false, 0.8],
+      ['a', false, 0.75],
       ['b', true, 1],
       ['b', true, 0],
     ]);
+  });
+
+  it('pass_rate is passed ÷ judged answers: unchecked answers and errors are not in it', () => {
+    const [a] = summaries();
+    expect(a!.summary.checks).toMatchObject({ judged: 8, passed: 6, failed: 2, unchecked: 1, unanswered: 2 });
+    const [rate, errors] = evaluateGates(
+      [parseGate('a:pass_rate>=0.75'), parseGate('a:error_rate<0.2')],
+      [a!],
+    );
+    expect(rate).toMatchObject({ measured: 0.75, pass: true });
+    expect(errors).toMatchObject({ measured: 2 / 11, pass: true });
+  });
+
+  it('pass_rate without any judged answer fails, saying why', () => {
+    const c = new MetricsCollector([{ name: 'plain' }]);
+    c.add(makeResult({ target: 'plain', outcome: 'ok' }));
+    const [g] = evaluateGates(
+      [parseGate('pass_rate>=0.5')],
+      [{ name: 'plain', summary: c.target('plain')!.summary() }],
+    );
+    expect(g).toMatchObject({
+      pass: false,
+      measured: null,
+      reason: expect.stringMatching(/no answer was judged/),
+    });
   });
 
   it('fails a gate whose figure is missing or unknown, saying why, never as 0', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeRepeats, wilsonInterval } from '../../src/eval/repeats.js';
+import { RepeatTracker, summarizeRepeats, wilsonInterval } from '../../src/eval/repeats.js';
 
 describe('wilsonInterval', () => {
   it('matches known 95 % values', () => {
@@ -68,6 +68,7 @@ describe('summarizeRepeats', () => {
       passHatK: 0.333333,
       allPassedRows: 1,
       flakyRows: 1,
+      failingRows: 1,
     });
     expect(slow).toMatchObject({ rows: 1, passHatK: 1, k: { min: 2, max: 2 } });
   });
@@ -82,5 +83,58 @@ describe('summarizeRepeats', () => {
 
   it('an empty input gives an empty summary', () => {
     expect(summarizeRepeats([])).toEqual({ rows: [], targets: [], flaky: [] });
+  });
+});
+
+describe('RepeatTracker', () => {
+  const judged = (rowId: string, pass: boolean, target = 't') => ({
+    rowId,
+    target,
+    outcome: pass ? ('ok' as const) : ('assertion_failed' as const),
+    checks: { pass, score: pass ? 1 : 0, results: [] },
+  });
+
+  it('counts judged answers only: unchecked answers and errors are no runs of their row', () => {
+    const tracker = new RepeatTracker();
+    tracker.add(judged('a', true));
+    tracker.add({ rowId: 'a', target: 't', outcome: 'http_5xx' });
+    tracker.add({ rowId: 'plain', target: 't', outcome: 'ok' });
+    tracker.add(judged('a', false));
+    const [t] = tracker.targets();
+    expect(t).toMatchObject({ rows: 1, runs: 2, passes: 1, flakyRows: 1, k: { min: 2, max: 2 } });
+  });
+
+  it('lists the flaky rows first, then the failing ones, bounded, with a count of the rest', () => {
+    const tracker = new RepeatTracker();
+    for (let i = 0; i < 5; i++) for (const pass of [true, true, true]) tracker.add(judged(`good${i}`, pass));
+    for (let i = 0; i < 3; i++)
+      for (const pass of [false, false, false]) tracker.add(judged(`bad${i}`, pass));
+    for (let i = 0; i < 4; i++)
+      for (const pass of [true, false, true]) tracker.add(judged(`flaky${i}`, pass));
+    const report = tracker.report(3, 5);
+    expect(report.k).toBe(3);
+    expect(report.rows.map((r) => r.rowId)).toEqual(['flaky0', 'flaky1', 'flaky2', 'flaky3', 'bad0']);
+    expect(report.rowsNotListed).toBe(2);
+    expect(report.rows[0]).toMatchObject({ runs: 3, passes: 2, flaky: true, interval: wilsonInterval(2, 3) });
+    expect(report.targets[0]).toMatchObject({
+      rows: 12,
+      runs: 36,
+      allPassedRows: 5,
+      flakyRows: 4,
+      failingRows: 3,
+      passHatK: 0.416667,
+    });
+  });
+
+  it('keeps the listing bounded however many rows there are', () => {
+    const tracker = new RepeatTracker();
+    for (let i = 0; i < 5000; i++) {
+      tracker.add(judged(`r${i}`, true));
+      tracker.add(judged(`r${i}`, false));
+    }
+    const report = tracker.report(2);
+    expect(report.rows).toHaveLength(200);
+    expect(report.rowsNotListed).toBe(4800);
+    expect(report.targets[0]?.flakyRows).toBe(5000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, summarizeCost } from '../../src/metrics/cost.js';
+import { costOf, requestCost, summarizeCost } from '../../src/metrics/cost.js';
 import { DEFAULT_PRICES, priceFor } from '../../src/plan/prices.js';
 import type { Price } from '../../src/plan/types.js';
 
@@ -70,5 +70,27 @@ describe('priceFor', () => {
     expect(priceFor('step-3.5-flash', override)).toBe(override);
     expect(priceFor('Step-3.5-Flash')).toBe(DEFAULT_PRICES['step-3.5-flash']);
     expect(priceFor('gpt-unknown')).toBeUndefined();
+  });
+});
+
+describe('requestCost', () => {
+  const price = DEFAULT_PRICES['step-3.7-flash']!;
+  const usage = {
+    promptTokens: 2000,
+    completionTokens: 300,
+    totalTokens: 2300,
+    cachedTokens: 1000,
+    source: 'server' as const,
+  };
+
+  it('is the request usage at the price, through the same costOf as the totals', () => {
+    expect(requestCost({ usage, outcome: 'ok', status: 200 }, price)).toBe(costOf(usage, price));
+    expect(requestCost({ usage, outcome: 'assertion_failed', status: 200 }, price)).toBeGreaterThan(0);
+  });
+
+  it('is unknown (undefined, never 0) without a price, and absent when the request got no response', () => {
+    expect(requestCost({ usage, outcome: 'ok', status: 200 }, undefined)).toBeUndefined();
+    expect(requestCost({ usage, outcome: 'http_5xx', status: 500 }, price)).toBeUndefined();
+    expect(requestCost({ usage, outcome: 'timeout_idle', status: 200 }, price)).toBeUndefined();
   });
 });

@@ -132,6 +132,28 @@ describe('resolveRunConfig: one place for every default', () => {
     expect(bad).toThrow(/--timeout-first-token: must be a duration/);
   });
 
+  it('abortOnGate: off by default, read from the file or the flag, refused without a gate', () => {
+    expect(resolveRunConfig({ datasets: ['d.csv'], env }, undefined).abortOnGate).toBe(false);
+    const file = parseConfig(
+      { run: { datasets: ['a.csv'], gates: ['pass_rate>=0.9'], abortOnGate: true } },
+      'c.yaml',
+    );
+    expect(resolveRunConfig({ env }, file)).toMatchObject({
+      abortOnGate: true,
+      gates: [{ text: 'pass_rate>=0.9' }],
+    });
+    const flag = () =>
+      resolveRunConfig({ datasets: ['d.csv'], abortOnGate: true, gates: ['slo'], env }, undefined, {
+        path: flagPath,
+      });
+    expect(flag).toThrow(UserError);
+    expect(flag).toThrow(
+      /^--abort-on-gate stops the run when a gate can no longer pass, but no gate was given/,
+    );
+    const inFile = parseConfig({ run: { datasets: ['a.csv'], abortOnGate: true } }, 'c.yaml');
+    expect(() => resolveRunConfig({ env }, inFile)).toThrow(/^abortOnGate stops the run/);
+  });
+
   it('contradictory output options are refused', () => {
     expect(() =>
       resolveRunConfig({ datasets: ['d.csv'], resume: 'r', overwrite: true, env }, undefined),

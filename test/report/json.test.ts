@@ -21,6 +21,7 @@ describe('buildReport', () => {
     expect(report.version).toBe(1);
     expect(Object.keys(report).sort()).toEqual(
       [
+        'checks',
         'dataset',
         'environment',
         'generatedAt',
@@ -65,6 +66,7 @@ describe('buildReport', () => {
     expect(Object.keys(s).sort()).toEqual(
       [
         'attempts',
+        'checks',
         'completed',
         'cost',
         'latency',

@@ -36,7 +36,9 @@ describe('summary.md', () => {
       });
       const md = await readFile(join(out, 'summary.md'), 'utf8');
       expect(md).toMatch(/^## stepbench run .*: 1 of 1 gates failed$/m);
-      expect(md).toMatch(/\| pass\\_rate\\>=0\\\.9 \| step\\-3\\\.7\\-flash \| 0\.5 \| \*\*FAIL\*\* \|/);
+      // The pass rate counts judged answers only: the unchecked row r2 is not in it.
+      expect(md).toMatch(/\| pass\\_rate\\>=0\\\.9 \| step\\-3\\\.7\\-flash \| 0 \| \*\*FAIL\*\* \|/);
+      expect(md).toMatch(/\| step\\-3\\\.7\\-flash \| 2 \| 0\.0% \(0 \/ 1\) \| 1 \| 0 \|/);
       expect(md).toMatch(/### Rows that failed their checks \(1\)/);
       // The row id's `|` is escaped, so it cannot break the table.
       expect(md).toContain('| r\\|1 | step\\-3\\.7\\-flash | contains |');
