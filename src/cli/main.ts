@@ -7,6 +7,7 @@ import { DEFAULT_API_KEY_ENV } from '../plan/defaults.js';
 import { redactText } from '../redact.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { capacityCommand } from './capacity.js';
+import { compareCommand } from './compare.js';
 import { mockCommand } from './mock.js';
 import { runCommand } from './run.js';
 
@@ -19,8 +20,12 @@ async function main(): Promise<void> {
     )
     .command(runCommand)
     .command(capacityCommand)
+    .command(compareCommand)
     .command(mockCommand)
-    .demandCommand(1, 'Pick a command: run, capacity or mock (stepbench <command> --help for its options)')
+    .demandCommand(
+      1,
+      'Pick a command: run, capacity, compare or mock (stepbench <command> --help for its options)',
+    )
     .strict()
     .version(STEPBENCH_VERSION)
     .help()

@@ -97,6 +97,21 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe:
           'Stop the run (exit 1) as soon as a --gate can no longer pass: pass/success/error rates, cost.total<x, <duration>.pNN<x (see README)',
       })
+      .option('baseline', {
+        type: 'string',
+        describe:
+          'An earlier run (its folder or report.json) to compare with: per-row flips, metric deltas with significance; a significant regression beyond --max-regression exits 1',
+      })
+      .option('max-regression', {
+        type: 'string',
+        array: true,
+        describe:
+          "How much worse a figure may get against --baseline: 'ttft.p95:+20%', 'e2e.p50:+150ms', 'pass_rate:-0.05', 'model:error_rate:+0.01' (repeatable; default in docs/baseline.md)",
+      })
+      .option('alpha', {
+        type: 'string',
+        describe: 'Significance level of the baseline comparison (default 0.05)',
+      })
       .option('retries', {
         type: 'string',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',

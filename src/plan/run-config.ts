@@ -1,3 +1,5 @@
+import { DEFAULT_ALPHA } from '../compare/compare-runs.js';
+import { type Threshold, thresholdsOrDefaults } from '../compare/thresholds.js';
 import type { BadRowPolicy, DatasetEncoding } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { type Gate, parseGate } from '../eval/gate.js';
@@ -55,6 +57,14 @@ export interface TargetSetup {
  * One run, fully resolved and defaulted: what flags, the config file and the library call said,
  * after every check. Lower layers take the part they need and trust it.
  */
+export interface BaselineConfig {
+  /** A run's folder or its report.json. */
+  path: string;
+  /** `--max-regression`, or the defaults (compare/thresholds.ts). */
+  thresholds: Threshold[];
+  alpha: number;
+}
+
 export interface RunConfig {
   command: 'run' | 'capacity';
   datasets: string[];
@@ -69,6 +79,8 @@ export interface RunConfig {
   sloGates: boolean;
   /** `--abort-on-gate`: stop dispatching once a gate can no longer pass (exit 1). */
   abortOnGate: boolean;
+  /** `--baseline`: an earlier run to compare with at the end; a significant regression fails the run (exit 1). */
+  baseline?: BaselineConfig;
   limits: LimitsConfig;
   retryPolicy: RetryPolicy;
   timeouts: ResolvedTimeouts;
@@ -279,8 +291,22 @@ export function resolveRunConfig(
       `${style.path(['abortOnGate'])} stops the run when a gate can no longer pass, but no gate was given: ` +
         "add one such as --gate 'pass_rate>=0.95' (--gate slo alone is only judged at the end)",
     );
+  if ((s.maxRegression !== undefined || s.alpha !== undefined) && s.baseline === undefined)
+    throw new UserError(
+      `${style.path([s.maxRegression !== undefined ? 'maxRegression' : 'alpha'])} judges a comparison with a baseline, ` +
+        "but no baseline was given: add --baseline DIR (an earlier run's folder or its report.json)",
+    );
+  const baseline: BaselineConfig | undefined =
+    s.baseline === undefined
+      ? undefined
+      : {
+          path: s.baseline,
+          thresholds: thresholdsOrDefaults(s.maxRegression),
+          alpha: s.alpha ?? DEFAULT_ALPHA,
+        };
   return {
     command: 'run',
+    ...(baseline ? { baseline } : {}),
     datasets: resolveDatasets(s.datasets, 'run'),
     dataset: { onBadRow: s.onBadRow ?? 'fail', encoding: s.encoding ?? 'utf8' },
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },

@@ -202,6 +202,10 @@ export const runSettingsSchema = strict({
   gates: textList("gates such as 'pass_rate>=0.95' or 'ttft.p95<2s', or slo").optional(),
   /** Stop the run as soon as a gate can no longer pass (eval/gate-watch.ts). */
   abortOnGate: flagField().optional(),
+  /** An earlier run (its folder or report.json) to compare this one with (src/compare/, docs/baseline.md). */
+  baseline: textField().optional(),
+  maxRegression: textList("thresholds such as 'ttft.p95:+20%' or 'pass_rate:-0.05'").optional(),
+  alpha: numberField({ above: 0, max: 0.5 }, ', a significance level such as 0.05').optional(),
   rpm: wholeAtLeast1().optional(),
   tpm: wholeAtLeast1().optional(),
   tier: choiceField(STEPFUN_TIER_NAMES as unknown as readonly [string, ...string[]]).optional(),

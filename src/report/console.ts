@@ -1,6 +1,7 @@
 import { eventLoopLimitMs, HEALTH_THRESHOLDS, type HealthSummary } from '../metrics/health.js';
 import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
+import { baselineLines } from './console-baseline.js';
 import { checkLines, repeatLines } from './console-checks.js';
 import {
   errorMessageLines,
@@ -143,6 +144,7 @@ export function formatSummary(report: Report): string {
   for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
   lines.push(
     ...gateLines(report),
+    ...baselineLines(report.baseline),
     ...repeatLines(report),
     ...errorMessageLines(report),
     ...retryLines(report),

@@ -1,3 +1,4 @@
+import type { BaselineComparison } from '../compare/compare-runs.js';
 import type { BadRow } from '../dataset/types.js';
 import type { GateResult } from '../eval/gate.js';
 import type { RepeatsReport } from '../eval/repeats.js';
@@ -108,6 +109,8 @@ export interface Report {
   failed?: { reason: string };
   /** The most frequent messages behind each non-success outcome class, deduplicated and counted. */
   errorMessages?: ErrorDigestJSON;
+  /** The comparison with `--baseline`: per-row flips, metric deltas with their tests; a regression makes the exit code 1. */
+  baseline?: BaselineComparison;
   /** The grader target that answered `judge` assertions (`--grader`); absent: the offline grader. */
   grader?: ReportGrader;
 }

@@ -1,5 +1,14 @@
 import { appendFile, writeFile } from 'node:fs/promises';
+import type { BaselineComparison } from '../compare/compare-runs.js';
 import type { JobResult } from '../results/types.js';
+import {
+  comparisonHeadline,
+  deltaChange,
+  deltaInterval,
+  deltaTest,
+  deltaValue,
+  deltaVerdict,
+} from './baseline-format.js';
 import { formatInt, formatMs, formatPercent } from './format.js';
 import type { Report } from './schema.js';
 
@@ -33,9 +42,11 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
       ? `failed: ${markdownText(report.failed.reason, 300)}`
       : failedGates > 0
         ? `${failedGates} of ${gates.length} gates failed`
-        : failedCount > 0 && gates.length === 0
-          ? `${failedCount} rows failed their checks`
-          : 'passed';
+        : failedGates === 0 && (report.baseline?.regressions.length ?? 0) > 0
+          ? `${report.baseline?.regressions.length} significant regressions against the baseline`
+          : failedCount > 0 && gates.length === 0
+            ? `${failedCount} rows failed their checks`
+            : 'passed';
   lines.push(`## stepbench run ${markdownText(report.run.id)}: ${verdict}`, '');
   if (gates.length > 0) {
     lines.push('| gate | target | measured | result |', '|:--|:--|--:|:--|');
@@ -67,6 +78,7 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
         `${formatMs(l.ttft.p50)} / ${formatMs(l.ttft.p95)} | ${formatMs(l.tpot.p50)} | ${formatMs(l.e2e.p50)} / ${formatMs(l.e2e.p95)} |`,
     );
   }
+  lines.push(...baselineMarkdown(report.baseline));
   lines.push(...repeatsMarkdown(report));
   if (failedRows.length > 0) {
     const shown = failedCount > failedRows.length ? `, first ${failedRows.length}` : '';
@@ -118,4 +130,46 @@ export async function writeSummaryMarkdown(
   await writeFile(path, markdown);
   const step = env.GITHUB_STEP_SUMMARY;
   if (step) await appendFile(step, `${markdown}\n`);
+}
+
+/** The baseline comparison: headline, row flips with word diffs, and the deltas per target. */
+export function baselineMarkdown(c: BaselineComparison | undefined): string[] {
+  if (!c) return [];
+  const lines = ['', `### Baseline: ${markdownText(comparisonHeadline(c), 300)}`, ''];
+  lines.push(`Thresholds: ${c.thresholds.map((t) => markdownText(t)).join(', ')}.`);
+  for (const note of c.notes) lines.push('', `_${markdownText(note, 300)}_`);
+  const r = c.rows;
+  if (r) {
+    lines.push(
+      '',
+      `Rows: ${formatInt(r.compared)} compared, ${formatInt(r.regressed)} pass → fail, ${formatInt(r.fixed)} fail → pass, ` +
+        `${formatInt(r.outputChanged)} outputs changed.`,
+    );
+    const listed = [
+      ...r.regressedRows.map((row) => ['pass → fail', row] as const),
+      ...r.fixedRows.map((row) => ['fail → pass', row] as const),
+    ].slice(0, TOP_FAILURES);
+    if (listed.length > 0) {
+      lines.push('', '| change | row | target | why | word diff |', '|:--|:--|:--|:--|:--|');
+      for (const [kind, row] of listed) {
+        lines.push(
+          `| ${kind} | ${markdownText(`${row.rowId} #${row.repeat}`)} | ${markdownText(row.target)} | ${markdownText(row.reason ?? '', 160)} | ${markdownText(row.diff ?? '', 200)} |`,
+        );
+      }
+    }
+  }
+  if (c.deltas.length > 0) {
+    lines.push(
+      '',
+      '| target | figure | baseline | current | change | interval | test | verdict |',
+      '|:--|:--|--:|--:|--:|:--|:--|:--|',
+    );
+    for (const d of c.deltas) {
+      lines.push(
+        `| ${markdownText(d.target)} | ${markdownText(d.metric)} | ${deltaValue(d, d.baseline)} | ${deltaValue(d, d.current)} | ` +
+          `${deltaChange(d)} | ${deltaInterval(d)} | ${markdownText(d.p === null && d.note ? d.note : deltaTest(d), 160)} | ${d.regression ? '**' + markdownText(deltaVerdict(d)) + '**' : markdownText(deltaVerdict(d))} |`,
+      );
+    }
+  }
+  return lines;
 }

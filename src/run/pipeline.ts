@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
+import { compareRuns } from '../compare/compare-runs.js';
+import { loadRunSide, runSide } from '../compare/run-side.js';
 import type { BadRow } from '../dataset/types.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { planFingerprint } from '../plan/fingerprint.js';
@@ -92,6 +94,8 @@ export async function runPipeline<Extra extends object>(
     if (config.output.mode === 'resume') await checkResumedPlan(outDir, fingerprint);
     else await writePlanFile(outDir, fingerprint);
 
+    // A baseline is read before the first request: a wrong path costs nothing.
+    const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
     const clock = io.clock ?? realClock;
     const checks = new RunChecks(
       config,
@@ -152,6 +156,13 @@ export async function runPipeline<Extra extends object>(
       }),
       ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
     };
+    if (baseline && config.baseline) {
+      const current = await runSide(outDir, report, session.resultsPath);
+      report.baseline = compareRuns(baseline, current, {
+        thresholds: config.baseline.thresholds,
+        alpha: config.baseline.alpha,
+      });
+    }
     const reportPath = join(outDir, 'report.json');
     await writeReportJson(reportPath, report);
     await writeSummaryMarkdown(
@@ -182,12 +193,14 @@ export async function runPipeline<Extra extends object>(
 }
 
 /**
- * Exit 1 when the run's checks failed (DESIGN §7): any gate, or — with no gates to say how many
- * failures are acceptable — any row whose answer failed its assertions. Only a run that otherwise
- * ended well: a stopped or failed run keeps its own code.
+ * Exit 1 when the run's checks failed (DESIGN §7): a significant regression against the baseline,
+ * any gate, or — with no gates to say how many failures are acceptable — any row whose answer
+ * failed its assertions. Only a run that otherwise ended well: a stopped or failed run keeps its
+ * own code.
  */
 function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
   if (code !== ExitCode.ok) return code;
+  if (report.baseline && report.baseline.regressions.length > 0) return ExitCode.failed;
   if (report.gates && report.gates.length > 0)
     return report.gates.some((g) => !g.pass) ? ExitCode.failed : code;
   const failedChecks = report.targets.some((t) => (t.summary.outcomes.assertion_failed ?? 0) > 0);
