@@ -37,7 +37,7 @@ export function deltaInterval(d: MetricDelta): string {
 /** `p=0.003 (mcnemar)`, or why there was no test. */
 export function deltaTest(d: MetricDelta): string {
   if (d.p === null) return 'not tested';
-  return `p=${d.p < 0.001 ? '<0.001' : formatFixed(d.p, 3)} (${d.test})`;
+  return `${d.p < 0.001 ? 'p<0.001' : `p=${formatFixed(d.p, 3)}`} (${d.test})`;
 }
 
 /** REGRESSION, worse (significant, within the threshold), or blank. */
@@ -53,5 +53,5 @@ export function comparisonHeadline(c: BaselineComparison): string {
     c.regressions.length === 0
       ? 'no significant regression'
       : `${c.regressions.length} significant regression${c.regressions.length === 1 ? '' : 's'}`;
-  return `${verdict} against ${c.baseline.path} (run ${c.baseline.runId}) at α = ${c.alpha}`;
+  return `${verdict} against ${c.baseline.path} (started ${c.baseline.startedAt}) at α = ${c.alpha}`;
 }

@@ -88,14 +88,14 @@ export async function runPipeline<Extra extends object>(
 ): Promise<RunOutcome<Report & Extra>> {
   return withTargets(config.targets, async (targets, grader) => {
     const scan = await scanDatasets(config.datasets, config.dataset);
+    // The baseline is read before the output folder is touched and the first request is sent.
+    const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
     const { requests, planned } = shape.size(scan.rows, targets);
     const fingerprint = await planFingerprint(config, targets);
     const outDir = await prepareOutputDir(config.output);
     if (config.output.mode === 'resume') await checkResumedPlan(outDir, fingerprint);
     else await writePlanFile(outDir, fingerprint);
 
-    // A baseline is read before the first request: a wrong path costs nothing.
-    const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
     const clock = io.clock ?? realClock;
     const checks = new RunChecks(
       config,
