@@ -1,7 +1,7 @@
 /** Every process exit code stepbench uses, in one place (DESIGN §7). */
 export const ExitCode = {
   ok: 0,
-  /** Assertions or gates failed (also a run `--abort-on-gate` stopped because a gate could no longer pass). */
+  /** Assertions, gates or the baseline comparison failed (also a run `--abort-on-gate` stopped because a gate could no longer pass). */
   failed: 1,
   /** Bad command line, config or dataset. */
   usage: 2,

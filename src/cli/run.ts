@@ -206,6 +206,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'judge assertions answered by a grader model (the mock answers them offline)',
       )
       .example(
+        "$0 run prompts.jsonl --gate 'pass_rate>=0.95' --baseline reports/main --max-regression 'ttft.p95:+20%'",
+        'CI regression: gates, and main’s last run as the baseline (exit 1 on a failure)',
+      )
+      .example(
         '$0 run big.jsonl --resume reports/2026-11-25_10-00-00 --retry-errors',
         'Finish a crashed run; redo its errors',
       )

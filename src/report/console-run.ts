@@ -94,6 +94,11 @@ export function errorMessageLines(report: Report): string[] {
   return lines;
 }
 
+/** Duration gates (`ttft.p95<2s`) measure in ms; the console says so. */
+export function gateUnit(gate: string): string {
+  return /\.(p\d+|max|mean|min)\s*[<>]/.test(gate) ? ' ms' : '';
+}
+
 /** Each gate's verdict, failed ones first: what decided the exit code. */
 export function gateLines(report: Report): string[] {
   const gates = report.gates;
@@ -101,7 +106,8 @@ export function gateLines(report: Report): string[] {
   const failed = gates.filter((g) => !g.pass).length;
   const lines = ['', `gates       ${failed === 0 ? 'all passed' : `${failed} of ${gates.length} FAILED`}`];
   for (const g of [...gates].sort((a, b) => Number(a.pass) - Number(b.pass))) {
-    const measured = g.measured === null ? (g.reason ?? 'no value') : formatFixed(g.measured, 3);
+    const measured =
+      g.measured === null ? (g.reason ?? 'no value') : `${formatFixed(g.measured, 3)}${gateUnit(g.gate)}`;
     lines.push(`  ${g.pass ? 'PASS' : 'FAIL'}  ${g.target}: ${g.gate} (measured ${measured})`);
   }
   return lines;

@@ -9,6 +9,7 @@ import {
   deltaValue,
   deltaVerdict,
 } from './baseline-format.js';
+import { gateUnit } from './console-run.js';
 import { formatInt, formatMs, formatPercent } from './format.js';
 import type { Report } from './schema.js';
 
@@ -54,7 +55,7 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
       const measured =
         g.measured === null
           ? markdownText(g.reason ?? 'no value')
-          : String(Math.round(g.measured * 1000) / 1000);
+          : `${Math.round(g.measured * 1000) / 1000}${gateUnit(g.gate)}`;
       lines.push(
         `| ${markdownText(g.gate)} | ${markdownText(g.target)} | ${measured} | ${g.pass ? 'PASS' : '**FAIL**'} |`,
       );
