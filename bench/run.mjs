@@ -14,6 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import baselineStats, { defaultSettings as baselineStatsSettings } from './baseline-stats.mjs';
 import capacitySearch, { defaultSettings as capacitySearchSettings } from './capacity-search.mjs';
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
 import coldStart, { defaultSettings as coldStartSettings } from './cold-start.mjs';
@@ -35,6 +36,7 @@ const SUITES = [
   { suite: capacitySearch, defaults: capacitySearchSettings },
   { suite: coldStart, defaults: coldStartSettings },
   { suite: wireLoad, defaults: wireLoadSettings },
+  { suite: baselineStats, defaults: baselineStatsSettings },
 ];
 
 const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));
