@@ -39,6 +39,21 @@ export interface BaselineComparison {
   notes: string[];
 }
 
+/** A threshold for a target the run does not have is a mistake in the command line: said, not ignored. */
+export function checkThresholdTargets(
+  thresholds: readonly Threshold[],
+  targets: readonly string[],
+  run = 'this run',
+): void {
+  for (const t of thresholds) {
+    if (t.target !== null && !targets.includes(t.target)) {
+      throw new UserError(
+        `--max-regression '${t.text}' names target ${t.target}, which ${run} does not have (it has ${targets.join(', ')})`,
+      );
+    }
+  }
+}
+
 /** Compares a finished run (`current`) with an earlier one (`baseline`). */
 export function compareRuns(
   baseline: RunSide,
@@ -55,13 +70,7 @@ export function compareRuns(
   if (soleRename)
     notes.push(`one target in each run: ${curNames[0]} is compared with the baseline's ${baseNames[0]}`);
 
-  for (const t of options.thresholds) {
-    if (t.target !== null && !curNames.includes(t.target)) {
-      throw new UserError(
-        `--max-regression '${t.text}' names target ${t.target}, which ${current.path} does not have (it has ${curNames.join(', ')})`,
-      );
-    }
-  }
+  checkThresholdTargets(options.thresholds, curNames, current.path);
   const rows = compareRows(baseline, current, baselineTarget);
   if (!rows) {
     const which = [baseline, current].filter((s) => s.rows === null).map((s) => s.path);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
-import { compareRuns } from '../compare/compare-runs.js';
+import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
 import type { BadRow } from '../dataset/types.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -88,7 +88,13 @@ export async function runPipeline<Extra extends object>(
 ): Promise<RunOutcome<Report & Extra>> {
   return withTargets(config.targets, async (targets, grader) => {
     const scan = await scanDatasets(config.datasets, config.dataset);
-    // The baseline is read before the output folder is touched and the first request is sent.
+    // The baseline is read, and its thresholds' targets checked, before the output folder is
+    // touched and the first request is sent: the comparison at the end cannot fail on input.
+    if (config.baseline)
+      checkThresholdTargets(
+        config.baseline.thresholds,
+        targets.map((t) => t.name),
+      );
     const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
     const { requests, planned } = shape.size(scan.rows, targets);
     const fingerprint = await planFingerprint(config, targets);

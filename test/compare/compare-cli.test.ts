@@ -155,6 +155,10 @@ describe('baseline comparison on the command line', () => {
       /--max-regression judges a comparison with a baseline, but no baseline was given/,
     ],
     [['run', 'datasets/smoke.csv', '--mock', '--baseline', '/nonexistent/run'], /baseline or run not found/],
+    [
+      ['run', 'datasets/smoke.csv', '--mock', '--baseline', '.', '--max-regression', 'step-9:ttft.p95:+20%'],
+      /--max-regression 'step-9:ttft\.p95:\+20%' names target step-9, which this run does not have \(it has step-3\.7-flash\)/,
+    ],
   ])('bad input %j: exit 2 with a message, no stack', async (args, message) => {
     const r = await runCli(args as string[]);
     expect(r.code).toBe(2);
