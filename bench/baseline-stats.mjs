@@ -54,18 +54,6 @@ export const defaultSettings = {
  */
 const KEPT = ['pass_rate', 'error_rate', 'ttft.p50', 'ttft.p95', 'tpot.p50', 'e2e.p95'];
 
-/** mulberry32: a tiny seeded generator, only for the run order (the bootstrap seeds itself). */
-function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffled(items, random) {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
@@ -221,6 +209,8 @@ export default {
   async run({ log, settings = defaultSettings }) {
     // Imported here, not at the top: bench/run.mjs loads every suite, and the others run without a build.
     const { compareFinishedRuns } = await import('../dist/index.js');
+    // The run order is drawn from stepbench's own seeded generator: only the order, not a figure.
+    const { createRandom } = await import('../dist/random.js');
     const machine = machineInfo();
     const startedAt = new Date().toISOString();
     const slowServer = {
@@ -242,7 +232,7 @@ export default {
       const urls = { baseline: base.url, same: base.url, slowed: slow.url };
       for (let i = 1; i <= settings.tries; i++) {
         const seed = settings.seed + i - 1;
-        const order = shuffled(['baseline', 'same', 'slowed'], seededRandom(seed));
+        const order = shuffled(['baseline', 'same', 'slowed'], createRandom(seed));
         const tryDir = join(workDir, `try-${i}`);
         const tryStarted = performance.now();
         log(`try ${i}/${settings.tries} (seed ${seed}, order ${order.join(' → ')}) …`);
