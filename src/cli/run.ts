@@ -97,6 +97,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe:
           'Stop the run (exit 1) as soon as a --gate can no longer pass: pass/success/error rates, cost.total<x, <duration>.pNN<x (see README)',
       })
+      .option('batch-output', {
+        type: 'string',
+        describe:
+          'Also write the results as OpenAI Batch-API output JSONL ({id, custom_id, response, error}) to this file; one target, no --repeat',
+      })
       .option('baseline', {
         type: 'string',
         describe:
@@ -253,7 +258,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       progress?.stop();
       process.stdout.write(`${formatSummary(outcome.report)}\n`);
       process.stdout.write(
-        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\n`,
+        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\n` +
+          (outcome.batchOutputPath ? `batch:   ${outcome.batchOutputPath}\n` : ''),
       );
       if (outcome.aborted) process.stderr.write(`run aborted: ${outcome.aborted}\n`);
       process.exitCode = outcome.exitCode;

@@ -79,6 +79,8 @@ export interface RunConfig {
   sloGates: boolean;
   /** `--abort-on-gate`: stop dispatching once a gate can no longer pass (exit 1). */
   abortOnGate: boolean;
+  /** `--batch-output FILE`: the results also as OpenAI Batch-API output JSONL, written at the end. */
+  batchOutput?: string;
   /** `--baseline`: an earlier run to compare with at the end; a significant regression fails the run (exit 1). */
   baseline?: BaselineConfig;
   limits: LimitsConfig;
@@ -307,6 +309,7 @@ export function resolveRunConfig(
   return {
     command: 'run',
     ...(baseline ? { baseline } : {}),
+    ...(s.batchOutput !== undefined ? { batchOutput: s.batchOutput } : {}),
     datasets: resolveDatasets(s.datasets, 'run'),
     dataset: { onBadRow: s.onBadRow ?? 'fail', encoding: s.encoding ?? 'utf8' },
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },

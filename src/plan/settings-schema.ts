@@ -202,6 +202,8 @@ export const runSettingsSchema = strict({
   gates: textList("gates such as 'pass_rate>=0.95' or 'ttft.p95<2s', or slo").optional(),
   /** Stop the run as soon as a gate can no longer pass (eval/gate-watch.ts). */
   abortOnGate: flagField().optional(),
+  /** Also write the results as an OpenAI Batch-API output file (src/results/batch-output.ts). */
+  batchOutput: textField().optional(),
   /** An earlier run (its folder or report.json) to compare this one with (src/compare/, docs/baseline.md). */
   baseline: textField().optional(),
   maxRegression: textList("thresholds such as 'ttft.p95:+20%' or 'pass_rate:-0.05'").optional(),

@@ -1,8 +1,10 @@
-import { join } from 'node:path';
+import { access, constants } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
 import type { BadRow } from '../dataset/types.js';
+import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { planFingerprint } from '../plan/fingerprint.js';
 import { planJobs } from '../plan/jobs.js';
@@ -13,6 +15,7 @@ import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
 import type { Report } from '../report/schema.js';
 import { summaryMarkdown, writeSummaryMarkdown } from '../report/summary-md.js';
+import { writeBatchOutput } from '../results/batch-output.js';
 import { prepareOutputDir } from '../results/output-dir.js';
 import { checkResumedPlan, writePlanFile } from '../results/plan-file.js';
 import type { PriorResults } from '../results/resume.js';
@@ -57,6 +60,8 @@ export interface RunOutcome<R extends Report = Report> {
   reportPath: string;
   /** `junit.xml`: one test case per row × target × repeat (docs/junit.md). */
   junitPath: string;
+  /** `--batch-output`: the Batch-API output file, when asked for. */
+  batchOutputPath?: string;
   /** Why the run stopped early, when it did. */
   aborted?: string;
 }
@@ -90,6 +95,7 @@ export async function runPipeline<Extra extends object>(
     const scan = await scanDatasets(config.datasets, config.dataset);
     // The baseline is read, and its thresholds' targets checked, before the output folder is
     // touched and the first request is sent: the comparison at the end cannot fail on input.
+    if (config.batchOutput !== undefined) await checkBatchOutput(config, targets);
     if (config.baseline)
       checkThresholdTargets(
         config.baseline.thresholds,
@@ -181,6 +187,14 @@ export async function runPipeline<Extra extends object>(
       session.resultsPath,
       junitOptionsFromReport(report, config.plan.repeat > 1),
     );
+    let batchOutputPath: string | undefined;
+    if (config.batchOutput !== undefined) {
+      batchOutputPath = config.batchOutput;
+      await writeBatchOutput(batchOutputPath, session.resultsPath, {
+        runStartedAtSec: session.startedAt.getTime() / 1000,
+        runId: report.run.id,
+      });
+    }
     const outcome: RunOutcome<Report & Extra> = {
       report,
       // Stopped for a lost gate (--abort-on-gate): a failed gate's exit code, not an abort's.
@@ -192,10 +206,31 @@ export async function runPipeline<Extra extends object>(
       resultsPath: session.resultsPath,
       reportPath,
       junitPath,
+      ...(batchOutputPath !== undefined ? { batchOutputPath } : {}),
     };
     if (session.abortedReason) outcome.aborted = session.abortedReason;
     return outcome;
   });
+}
+
+/**
+ * A Batch output file has one line per `custom_id`, for one model: more targets or repeats would
+ * repeat ids. Its folder must be writable — found out before the first request, not after the run.
+ */
+async function checkBatchOutput(config: RunConfig, targets: readonly Target[]): Promise<void> {
+  if (targets.length > 1 || config.plan.repeat > 1) {
+    throw new UserError(
+      `--batch-output writes one line per custom_id for one model, but this run has ${targets.length} targets and --repeat ${config.plan.repeat}: run one target without --repeat`,
+    );
+  }
+  const folder = dirname(resolve(config.batchOutput as string));
+  try {
+    await access(folder, constants.W_OK);
+  } catch {
+    throw new UserError(
+      `--batch-output ${config.batchOutput}: the folder ${folder} does not exist or is not writable`,
+    );
+  }
 }
 
 /**
