@@ -64,6 +64,11 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
         type: 'string',
         describe: 'Output folder (default reports/capacity-<timestamp>)',
       })
+      .option('results-gzip', {
+        type: 'boolean',
+        describe:
+          'Write results.jsonl.gz (gzip, flushed every second) instead of results.jsonl; every reader of results takes either',
+      })
       .option('preconnect', {
         type: 'boolean',
         describe:

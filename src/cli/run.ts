@@ -167,6 +167,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'boolean',
         describe: "Write this machine's host name into report.json (off by default: reports get shared)",
       })
+      .option('results-gzip', {
+        type: 'boolean',
+        describe:
+          'Write results.jsonl.gz (gzip, flushed every second) instead of results.jsonl; every reader of results takes either',
+      })
       .option('preconnect', {
         type: 'boolean',
         describe:

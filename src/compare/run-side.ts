@@ -8,6 +8,7 @@ import { gotResponse } from '../metrics/outcomes.js';
 import { REPORT_SCHEMA_NAME, REPORT_SCHEMA_VERSION, type Report } from '../report/schema.js';
 import { isError } from '../results/outcomes.js';
 import { readResults } from '../results/reader.js';
+import { findResultsFile } from '../results/results-file.js';
 import type { JobResult } from '../results/types.js';
 import { COMPARED_DURATIONS, type ComparedDuration } from './thresholds.js';
 
@@ -65,14 +66,6 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Reads and checks a `report.json`; an error names the file and what is wrong. */
 export async function readReport(path: string): Promise<Report> {
   let text: string;
@@ -111,8 +104,7 @@ export async function loadRunSide(path: string): Promise<RunSide> {
   const dir = (await isDirectory(path)) ? path : dirname(path);
   const reportPath = dir === path ? join(dir, 'report.json') : path;
   const report = await readReport(reportPath);
-  const resultsPath = join(dir, 'results.jsonl');
-  return runSide(path, report, (await exists(resultsPath)) ? resultsPath : null);
+  return runSide(path, report, findResultsFile(dir) ?? null);
 }
 
 /** A run from its report and, when there is one, its results file (a run that just ended, before its report is written). */

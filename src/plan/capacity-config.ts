@@ -147,6 +147,7 @@ export function resolveCapacityConfig(
       mode: options.overwrite ? 'overwrite' : 'new',
       retryErrors: false,
       recordHostname: s.recordHostname ?? false,
+      resultsGzip: s.resultsGzip ?? false,
     },
     targets: targetSetup(options, config, style),
     commandLine: options.command ?? [],

@@ -10,6 +10,8 @@ export interface OutputConfig {
   mode: 'new' | 'overwrite' | 'resume';
   /** With `resume`: send again the jobs that ended in an error. */
   retryErrors: boolean;
+  /** `--results-gzip`: the results file is written gzip-compressed (results.jsonl.gz). */
+  resultsGzip: boolean;
   /** Write the machine's host name into the report (off by default: reports get shared). */
   recordHostname: boolean;
 }

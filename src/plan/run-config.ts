@@ -174,6 +174,7 @@ function outputConfig(
   out: string | undefined,
   prefix: string,
   recordHostname: boolean,
+  resultsGzip: boolean,
 ): OutputConfig {
   if (options.resume && out && out !== options.resume)
     throw new UserError('--out and --resume both name the output folder: give --resume DIR alone');
@@ -187,6 +188,7 @@ function outputConfig(
     mode: options.resume ? 'resume' : options.overwrite ? 'overwrite' : 'new',
     retryErrors: Boolean(options.retryErrors),
     recordHostname,
+    resultsGzip,
   };
 }
 
@@ -331,7 +333,7 @@ export function resolveRunConfig(
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
     preconnect: s.preconnect === false ? 0 : preconnectCount(phases, maxConcurrency),
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
-    output: outputConfig(options, s.out, 'reports/', s.recordHostname ?? false),
+    output: outputConfig(options, s.out, 'reports/', s.recordHostname ?? false, s.resultsGzip ?? false),
     targets: targetSetup(options, config, style),
     commandLine: options.command ?? [],
     given: { ...s, mock: Boolean(options.mock), config: options.config, resume: options.resume },

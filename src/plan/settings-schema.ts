@@ -177,6 +177,8 @@ const commonShape = {
   timeouts: timeoutsSchema.optional(),
   grace: durationField().optional(),
   recordHostname: flagField().optional(),
+  /** Write results.jsonl.gz instead of results.jsonl (src/results/writer.ts). */
+  resultsGzip: flagField().optional(),
   /** Open the run's connections and warm the client before the clock starts (default on). */
   preconnect: flagField().optional(),
 };

@@ -5,7 +5,13 @@ import { UserError } from '../errors.js';
 import type { OutputConfig } from '../plan/output.js';
 
 /** Files a run leaves in its folder; a folder holding any of them holds a run. */
-export const RUN_FILES = ['results.jsonl', 'report.json', 'plan.json', 'junit.xml'] as const;
+export const RUN_FILES = [
+  'results.jsonl',
+  'results.jsonl.gz',
+  'report.json',
+  'plan.json',
+  'junit.xml',
+] as const;
 
 function reason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -84,8 +90,9 @@ export async function prepareOutputDir(output: OutputConfig, date = new Date()):
   const kind = await kindOf(dir);
   if (kind === 'file') throw new UserError(`the output folder ${dir} is a file: pass a folder to --out`);
   if (output.mode === 'resume') {
-    if (kind === 'missing' || !(await earlierRunFiles(dir)).includes('results.jsonl'))
-      throw new UserError(`nothing to resume: ${join(dir, 'results.jsonl')} does not exist`);
+    const files = kind === 'missing' ? [] : await earlierRunFiles(dir);
+    if (!files.includes('results.jsonl') && !files.includes('results.jsonl.gz'))
+      throw new UserError(`nothing to resume: ${join(dir, 'results.jsonl')} (or .gz) does not exist`);
   } else if (kind === 'dir') {
     const earlier = await earlierRunFiles(dir);
     if (earlier.length > 0 && output.mode === 'new') {

@@ -60,7 +60,8 @@ export async function preparePriorResults(
   if (prior.tornLine !== undefined) needsRewrite = true;
 
   // Second pass: hand kept results on (and rewrite the file when needed), in file order.
-  const tmp = `${path}.resume-tmp`;
+  // The temporary file keeps the kind of the results file (.gz is written compressed).
+  const tmp = path.endsWith('.gz') ? `${path.slice(0, -3)}.resume-tmp.gz` : `${path}.resume-tmp`;
   const writer = needsRewrite ? await ResultsWriter.open(tmp) : undefined;
   const seen = new Set<string>();
   for await (const result of readResults(path)) {

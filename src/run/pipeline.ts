@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
@@ -18,6 +18,7 @@ import { summaryMarkdown, writeSummaryMarkdown } from '../report/summary-md.js';
 import { writeBatchOutput } from '../results/batch-output.js';
 import { prepareOutputDir } from '../results/output-dir.js';
 import { checkResumedPlan, writePlanFile } from '../results/plan-file.js';
+import { findResultsFile, resultsFileName } from '../results/results-file.js';
 import type { PriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { JobSource } from './job-source.js';
@@ -125,6 +126,7 @@ export async function runPipeline<Extra extends object>(
       targets,
       ...(grader ? { grader } : {}),
       outDir,
+      resultsFile: resultsFileFor(config, outDir),
       ...(config.output.mode === 'resume' ? { resume: { retryErrors: config.output.retryErrors } } : {}),
       ...(io.stop ? { stop: io.stop } : {}),
       ...(io.abort ? { abort: io.abort } : {}),
@@ -211,6 +213,18 @@ export async function runPipeline<Extra extends object>(
     if (session.abortedReason) outcome.aborted = session.abortedReason;
     return outcome;
   });
+}
+
+/**
+ * The results file's name: on resume the kind the folder already holds (a run is one file of one
+ * kind), else what `--results-gzip` says.
+ */
+function resultsFileFor(config: RunConfig, outDir: string): string {
+  if (config.output.mode === 'resume') {
+    const existing = findResultsFile(outDir);
+    if (existing) return basename(existing);
+  }
+  return resultsFileName(config.output.resultsGzip);
 }
 
 /**

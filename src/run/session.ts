@@ -19,6 +19,7 @@ import { TOP_FAILURES } from '../report/summary-md.js';
 import { ErrorDigest } from '../results/error-digest.js';
 import { isFatalForRun } from '../results/fatal.js';
 import { isError, isSuccess, type OutcomeClass } from '../results/outcomes.js';
+import { RESULTS_FILE } from '../results/results-file.js';
 import { type PriorResults, preparePriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { ResultsWriter } from '../results/writer.js';
@@ -43,6 +44,8 @@ export interface SessionOptions
   > {
   targets: Target[];
   outDir: string;
+  /** The results file's name in `outDir` (results-file.ts): plain (default) or gzip. */
+  resultsFile?: string;
   /** Continue the run already in `outDir`: skip recorded jobs (and re-run errors if asked). */
   resume?: { retryErrors: boolean };
   stop?: AbortSignal;
@@ -135,7 +138,7 @@ export class RunSession {
     resumed: PriorResults | undefined,
   ) {
     this.resumed = resumed;
-    this.resultsPath = join(options.outDir, 'results.jsonl');
+    this.resultsPath = join(options.outDir, options.resultsFile ?? RESULTS_FILE);
     this.overall = overall;
     this.goodput = goodputTrackers(options.targets, options.slos);
     const clock = options.clock ?? realClock;
@@ -196,7 +199,7 @@ export class RunSession {
   /** Opens the results file (preparing it for `--resume`), the transport and the limiter. */
   static async open(options: SessionOptions): Promise<RunSession> {
     const overall = new MetricsCollector(options.targets);
-    const path = join(options.outDir, 'results.jsonl');
+    const path = join(options.outDir, options.resultsFile ?? RESULTS_FILE);
     let resumed: PriorResults | undefined;
     const kept: JobResult[] = [];
     if (options.resume) {

@@ -75,7 +75,8 @@ describe('Batch-API output lines', () => {
       }),
       options,
     );
-    const message = (line.response?.body.choices as Array<{ message: Record<string, unknown> }>)[0]?.message;
+    const choices = line.response?.body.choices as Array<{ message: Record<string, unknown> }>;
+    const message = choices[0]?.message;
     expect(message?.tool_calls).toEqual([
       { id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Suzhou"}' } },
     ]);

@@ -12,6 +12,7 @@ const base: OutputConfig = {
   mode: 'new',
   retryErrors: false,
   recordHostname: false,
+  resultsGzip: false,
 };
 
 describe('prepareOutputDir', () => {
