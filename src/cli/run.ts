@@ -97,6 +97,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe:
           'Stop the run (exit 1) as soon as a --gate can no longer pass: pass/success/error rates, cost.total<x, <duration>.pNN<x (see README)',
       })
+      .option('shard', {
+        type: 'string',
+        describe:
+          'Take one slice of the jobs: i/N (0-based), or auto with --shards N (index from JOB_COMPLETION_INDEX, as in a Kubernetes Indexed Job); --rate is split, -c is per shard',
+      })
+      .option('shards', { type: 'string', describe: 'With --shard auto: how many shards there are' })
+      .option('start-at', {
+        type: 'string',
+        describe: 'Wait until this ISO 8601 time (with its zone) before the first request, so shards start together',
+      })
       .option('batch-output', {
         type: 'string',
         describe:
@@ -244,7 +254,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
           command: redactedCommand(argv),
         },
         {
-          onStart: ({ badRows, snapshot, resumed }) => {
+          onStart: ({ badRows, snapshot, resumed, shard, totalJobs, startLateMs }) => {
+            if (shard) {
+              const late =
+                startLateMs === undefined
+                  ? ''
+                  : startLateMs > 0
+                    ? ` · started ${(startLateMs / 1000).toFixed(1)} s after --start-at`
+                    : ' · started at --start-at';
+              process.stderr.write(`shard ${shard.index}/${shard.count}: ${totalJobs || 'its share of the'} jobs${late}\n`);
+            }
             if (resumed) {
               process.stderr.write(
                 `resuming: ${resumed.kept} job(s) already recorded${resumed.dropped ? `, ${resumed.dropped} to run again` : ''}\n`,

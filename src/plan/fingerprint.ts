@@ -47,6 +47,8 @@ export async function planFingerprint(
     })),
     slos: config.slos.map((s) => s.text),
     limits: config.limits,
+    // A shard resumes as the same shard: another index would take other jobs into this folder.
+    ...(config.shard ? { shard: config.shard } : {}),
   };
 }
 

@@ -42,7 +42,11 @@ export async function* readRows(
  * run before it spends money rather than after. Also catches the same row id in two files, which
  * would make two jobs share a key. Memory: one id string per row.
  */
-export async function scanDatasets(files: readonly string[], options: DatasetOptions): Promise<DatasetScan> {
+export async function scanDatasets(
+  files: readonly string[],
+  options: DatasetOptions,
+  onRow?: (row: DatasetRow) => void,
+): Promise<DatasetScan> {
   const { onBadRow } = options;
   const badRows: BadRow[] = [];
   const firstSeen = new Map<string, string>();
@@ -58,6 +62,7 @@ export async function scanDatasets(files: readonly string[], options: DatasetOpt
     }
     firstSeen.set(row.id, where);
     rows++;
+    onRow?.(row);
   }
   if (rows === 0) throw new UserError(noRowsMessage(files, badRows));
   return { rows, badRows };

@@ -23,6 +23,7 @@ import {
   type RunSettingsInput,
   runSettingsSchema,
 } from './settings-schema.js';
+import { resolveShard, type Shard, shardPhases } from './shard.js';
 import type { TargetFlags } from './targets.js';
 import { STEPFUN_TIERS, type StepfunTierName } from './tiers.js';
 
@@ -79,6 +80,10 @@ export interface RunConfig {
   sloGates: boolean;
   /** `--abort-on-gate`: stop dispatching once a gate can no longer pass (exit 1). */
   abortOnGate: boolean;
+  /** `--shard`: this process's slice of the jobs; its open-loop rates are already divided. */
+  shard?: Shard;
+  /** `--start-at`: wall-clock ms (epoch) to wait for before the first request. */
+  startAt?: number;
   /** `--batch-output FILE`: the results also as OpenAI Batch-API output JSONL, written at the end. */
   batchOutput?: string;
   /** `--baseline`: an earlier run to compare with at the end; a significant regression fails the run (exit 1). */
@@ -260,6 +265,18 @@ export function resolveTimeouts(t: RunSettings['timeouts']): ResolvedTimeouts {
   };
 }
 
+/** `--start-at`: an ISO 8601 time with its zone (`2026-12-02T15:00:00Z`), so every shard reads it alike. */
+function parseStartAt(text: string): number {
+  const t = text.trim();
+  const ms = /(Z|[+-]\d\d:?\d\d)$/i.test(t) ? Date.parse(t) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new UserError(
+      `--start-at '${text}': expected an ISO 8601 time with its zone, such as 2026-12-02T15:00:00Z (shards on machines in other zones must read it alike)`,
+    );
+  }
+  return ms;
+}
+
 export function resolveDatasets(given: string[] | undefined, command: string): string[] {
   if (!given || given.length === 0)
     throw new UserError(
@@ -280,8 +297,10 @@ export function resolveRunConfig(
   const s = mergedSettings(options, config, style);
   const tier = s.tier ? STEPFUN_TIERS[s.tier as StepfunTierName] : undefined;
   const concurrency = s.concurrency ?? tier?.concurrency ?? DEFAULT_CONCURRENCY;
-  const phases = phasesOf(s, concurrency);
+  const shard = resolveShard(s.shard, s.shards, options.env ?? process.env);
+  const phases = shardPhases(phasesOf(s, concurrency), shard);
   checkPhases(phases);
+  const startAt = s.startAt === undefined ? undefined : parseStartAt(s.startAt);
   const openLoop = phases.some((p) => p.load.kind === 'open');
   // Open loop: the arrival rate is what is being controlled, so the limiter only caps (no
   // adaptive throttling unless asked) and the ceiling is the phases' own cap.
@@ -312,6 +331,8 @@ export function resolveRunConfig(
     command: 'run',
     ...(baseline ? { baseline } : {}),
     ...(s.batchOutput !== undefined ? { batchOutput: s.batchOutput } : {}),
+    ...(shard ? { shard } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
     datasets: resolveDatasets(s.datasets, 'run'),
     dataset: { onBadRow: s.onBadRow ?? 'fail', encoding: s.encoding ?? 'utf8' },
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },

@@ -204,6 +204,11 @@ export const runSettingsSchema = strict({
   gates: textList("gates such as 'pass_rate>=0.95' or 'ttft.p95<2s', or slo").optional(),
   /** Stop the run as soon as a gate can no longer pass (eval/gate-watch.ts). */
   abortOnGate: flagField().optional(),
+  /** `i/N`, or `auto` with `shards` (JOB_COMPLETION_INDEX): this process's slice of the jobs (plan/shard.ts). */
+  shard: textField().optional(),
+  shards: wholeAtLeast1().optional(),
+  /** ISO 8601 wall-clock time to start sending at, so that shards start together. */
+  startAt: textField().optional(),
   /** Also write the results as an OpenAI Batch-API output file (src/results/batch-output.ts). */
   batchOutput: textField().optional(),
   /** An earlier run (its folder or report.json) to compare this one with (src/compare/, docs/baseline.md). */

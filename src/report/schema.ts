@@ -109,6 +109,8 @@ export interface Report {
   failed?: { reason: string };
   /** The most frequent messages behind each non-success outcome class, deduplicated and counted. */
   errorMessages?: ErrorDigestJSON;
+  /** `--shard`: which slice of the plan this run was (0-based), and how late it began after `--start-at`. */
+  shard?: { index: number; count: number; startAt?: string; startLateMs?: number };
   /** The comparison with `--baseline`: per-row flips, metric deltas with their tests; a regression makes the exit code 1. */
   baseline?: BaselineComparison;
   /** The grader target that answered `judge` assertions (`--grader`); absent: the offline grader. */

@@ -3,13 +3,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
-import type { BadRow } from '../dataset/types.js';
+import type { BadRow, DatasetRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { planFingerprint } from '../plan/fingerprint.js';
-import { planJobs } from '../plan/jobs.js';
+import { jobKey, planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
 import { definedSettings, type RunConfig } from '../plan/run-config.js';
+import { inShard, type Shard } from '../plan/shard.js';
 import type { Job, Target } from '../plan/types.js';
 import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
@@ -20,11 +21,13 @@ import { prepareOutputDir } from '../results/output-dir.js';
 import { checkResumedPlan, writePlanFile } from '../results/plan-file.js';
 import { findResultsFile, resultsFileName } from '../results/results-file.js';
 import type { PriorResults } from '../results/resume.js';
+import { shardManifest, writeShardManifest } from '../results/shard-manifest.js';
 import type { JobResult } from '../results/types.js';
 import { JobSource } from './job-source.js';
 import { RunChecks } from './run-checks.js';
 import { buildRunReport } from './run-report.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
+import { waitForStart } from './start-at.js';
 import { withTargets } from './with-targets.js';
 
 export type { ProgressSnapshot } from './session.js';
@@ -48,6 +51,10 @@ export interface RunEvents {
     badRows: BadRow[];
     outDir: string;
     resumed?: PriorResults;
+    /** `--shard`: this process's slice. */
+    shard?: Shard;
+    /** `--start-at`: how long after the mark sending began (0: it waited for it). */
+    startLateMs?: number;
     snapshot: () => ProgressSnapshot;
   }): void;
   onResult?(result: JobResult): void;
@@ -77,6 +84,10 @@ export interface RunShape<Extra extends object> {
   reportExtra?(session: RunSession, records: PhaseRecord[]): Extra;
 }
 
+async function* onlyShard(jobs: AsyncIterable<Job>, shard: Shard): AsyncGenerator<Job> {
+  for await (const job of jobs) if (inShard(job.key, shard)) yield job;
+}
+
 async function* skipDone(jobs: AsyncIterable<Job>, done: Set<string>): AsyncGenerator<Job> {
   for await (const job of jobs) if (!done.has(job.key)) yield job;
 }
@@ -93,7 +104,17 @@ export async function runPipeline<Extra extends object>(
   events: RunEvents = {},
 ): Promise<RunOutcome<Report & Extra>> {
   return withTargets(config.targets, async (targets, grader) => {
-    const scan = await scanDatasets(config.datasets, config.dataset);
+    // A shard counts its own jobs while the rows are validated (no second pass over the data).
+    const shard = config.shard;
+    let shardJobs = 0;
+    const countShardJobs =
+      shard && config.plan.requests === undefined
+        ? (row: DatasetRow) => {
+            for (let r = 0; r < config.plan.repeat; r++)
+              for (const t of targets) if (inShard(jobKey(row.id, t.name, r), shard)) shardJobs++;
+          }
+        : undefined;
+    const scan = await scanDatasets(config.datasets, config.dataset, countShardJobs);
     // The baseline is read, and its thresholds' targets checked, before the output folder is
     // touched and the first request is sent: the comparison at the end cannot fail on input.
     if (config.batchOutput !== undefined) await checkBatchOutput(config, targets);
@@ -103,12 +124,22 @@ export async function runPipeline<Extra extends object>(
         targets.map((t) => t.name),
       );
     const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
-    const { requests, planned } = shape.size(scan.rows, targets);
+    const size = shape.size(scan.rows, targets);
+    const requests = size.requests;
+    // A shard's share of a `--requests` bound is not known ahead (it is whatever hashes to it): 0, unknown.
+    const planned = shard ? (countShardJobs ? shardJobs : 0) : size.planned;
     const fingerprint = await planFingerprint(config, targets);
     const outDir = await prepareOutputDir(config.output);
     if (config.output.mode === 'resume') await checkResumedPlan(outDir, fingerprint);
     else await writePlanFile(outDir, fingerprint);
 
+    const shardTimes = {
+      startedAt: new Date(),
+      ...(config.startAt !== undefined ? { startAt: config.startAt } : {}),
+    };
+    if (shard) await writeShardManifest(outDir, shardManifest(shard, fingerprint, shardTimes));
+    const startLateMs =
+      config.startAt === undefined ? undefined : await waitForStart(config.startAt, io.stop);
     const clock = io.clock ?? realClock;
     const checks = new RunChecks(
       config,
@@ -142,14 +173,14 @@ export async function runPipeline<Extra extends object>(
       badRows: scan.badRows,
       outDir,
       ...(session.resumed ? { resumed: session.resumed } : {}),
+      ...(shard ? { shard } : {}),
+      ...(startLateMs !== undefined ? { startLateMs } : {}),
       snapshot: () => session.snapshot(totalJobs),
     });
     const planOptions = { repeat: config.plan.repeat, ...(requests !== undefined ? { requests } : {}) };
+    const planned$ = planJobs(() => readRows(config.datasets, config.dataset), targets, planOptions);
     const source = new JobSource(
-      skipDone(
-        planJobs(() => readRows(config.datasets, config.dataset), targets, planOptions),
-        session.resumed?.done ?? new Set(),
-      ),
+      skipDone(shard ? onlyShard(planned$, shard) : planned$, session.resumed?.done ?? new Set()),
     );
     let records: PhaseRecord[] = [];
     try {
@@ -170,6 +201,24 @@ export async function runPipeline<Extra extends object>(
       }),
       ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
     };
+    if (shard) {
+      report.shard = {
+        index: shard.index,
+        count: shard.count,
+        ...(config.startAt !== undefined ? { startAt: new Date(config.startAt).toISOString() } : {}),
+        ...(startLateMs !== undefined ? { startLateMs: Math.round(startLateMs) } : {}),
+      };
+      const jobs = report.targets.reduce((n, t) => n + t.summary.requests, 0);
+      await writeShardManifest(
+        outDir,
+        shardManifest(shard, fingerprint, {
+          ...shardTimes,
+          ...(startLateMs !== undefined ? { startLateMs } : {}),
+          endedAt: new Date(),
+          jobs,
+        }),
+      );
+    }
     if (baseline && config.baseline) {
       const current = await runSide(outDir, report, session.resultsPath);
       report.baseline = compareRuns(baseline, current, {
