@@ -112,6 +112,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'Significance level of the baseline comparison (default 0.05)',
       })
+      .option('reference', {
+        type: 'string',
+        describe:
+          'With several targets: the one the others are compared with (default the first): agreement, deltas, differing rows',
+      })
       .option('retries', {
         type: 'string',
         describe: 'Extra attempts after 429/5xx/network/timeout failures (default 4; 0 for pure load tests)',

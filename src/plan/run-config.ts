@@ -81,6 +81,8 @@ export interface RunConfig {
   abortOnGate: boolean;
   /** `--baseline`: an earlier run to compare with at the end; a significant regression fails the run (exit 1). */
   baseline?: BaselineConfig;
+  /** `--reference`: the target the others are compared with when there are several (default the first). */
+  reference?: string;
   limits: LimitsConfig;
   retryPolicy: RetryPolicy;
   timeouts: ResolvedTimeouts;
@@ -307,6 +309,7 @@ export function resolveRunConfig(
   return {
     command: 'run',
     ...(baseline ? { baseline } : {}),
+    ...(s.reference !== undefined ? { reference: s.reference } : {}),
     datasets: resolveDatasets(s.datasets, 'run'),
     dataset: { onBadRow: s.onBadRow ?? 'fail', encoding: s.encoding ?? 'utf8' },
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
+import { checkReference, compareTargets } from '../compare/targets-compare.js';
 import type { BadRow } from '../dataset/types.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { planFingerprint } from '../plan/fingerprint.js';
@@ -96,6 +97,10 @@ export async function runPipeline<Extra extends object>(
         targets.map((t) => t.name),
       );
     const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
+    checkReference(
+      config.reference,
+      targets.map((t) => t.name),
+    );
     const { requests, planned } = shape.size(scan.rows, targets);
     const fingerprint = await planFingerprint(config, targets);
     const outDir = await prepareOutputDir(config.output);
@@ -169,6 +174,11 @@ export async function runPipeline<Extra extends object>(
         alpha: config.baseline.alpha,
       });
     }
+    const comparison = await compareTargets(report, session.resultsPath, {
+      ...(config.reference !== undefined ? { reference: config.reference } : {}),
+      ...(config.baseline ? { alpha: config.baseline.alpha } : {}),
+    });
+    if (comparison) report.comparison = comparison;
     const reportPath = join(outDir, 'report.json');
     await writeReportJson(reportPath, report);
     await writeSummaryMarkdown(
