@@ -249,7 +249,9 @@ function errorRateDelta(
   d.interval = proportionDifferenceInterval(base.errors, base.requests, cur.errors, cur.requests, confidence);
   d.test = 'fisher';
   const higher = fisherHigher(base.errors, base.requests, cur.errors, cur.requests);
-  d.p = twoSided ? twoSidedP(higher, fisherLower(base.errors, base.requests, cur.errors, cur.requests)) : higher;
+  d.p = twoSided
+    ? twoSidedP(higher, fisherLower(base.errors, base.requests, cur.errors, cur.requests))
+    : higher;
   return d;
 }
 
