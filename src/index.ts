@@ -13,7 +13,13 @@ export { compareFinishedRuns } from './compare/compare-command.js';
 export { type BaselineComparison, compareRuns, DEFAULT_ALPHA } from './compare/compare-runs.js';
 export type { MetricDelta } from './compare/metric-deltas.js';
 export type { RowChange, RowChanges } from './compare/row-changes.js';
-export { loadRunSide, type RunSide, runSide } from './compare/run-side.js';
+export { loadRunSide, type RunSide, runSide, samplesFromResults } from './compare/run-side.js';
+export {
+  type ComparedTarget,
+  checkReference,
+  compareTargets,
+  type TargetsComparison,
+} from './compare/targets-compare.js';
 export { DEFAULT_MAX_REGRESSION, parseThreshold, type Threshold } from './compare/thresholds.js';
 export { readDataset } from './dataset/read.js';
 export type { BadRow, ChatMessage, DatasetItem, DatasetRow } from './dataset/types.js';

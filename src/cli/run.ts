@@ -105,7 +105,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('shards', { type: 'string', describe: 'With --shard auto: how many shards there are' })
       .option('start-at', {
         type: 'string',
-        describe: 'Wait until this ISO 8601 time (with its zone) before the first request, so shards start together',
+        describe:
+          'Wait until this ISO 8601 time (with its zone) before the first request, so shards start together',
       })
       .option('batch-output', {
         type: 'string',
@@ -126,6 +127,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('alpha', {
         type: 'string',
         describe: 'Significance level of the baseline comparison (default 0.05)',
+      })
+      .option('reference', {
+        type: 'string',
+        describe:
+          'With several targets: the one the others are compared with (default the first): agreement, deltas, differing rows',
       })
       .option('retries', {
         type: 'string',
@@ -262,7 +268,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
                   : startLateMs > 0
                     ? ` · started ${(startLateMs / 1000).toFixed(1)} s after --start-at`
                     : ' · started at --start-at';
-              process.stderr.write(`shard ${shard.index}/${shard.count}: ${totalJobs || 'its share of the'} jobs${late}\n`);
+              process.stderr.write(
+                `shard ${shard.index}/${shard.count}: ${totalJobs || 'its share of the'} jobs${late}\n`,
+              );
             }
             if (resumed) {
               process.stderr.write(

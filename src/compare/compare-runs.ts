@@ -99,7 +99,10 @@ export function compareRuns(
       continue;
     }
     deltas.push(
-      ...targetDeltas(name, base, cur, metrics, options.thresholds, rows, { alpha, seed: options.seed ?? 1 }),
+      ...targetDeltas(name, base, cur, metrics, options.thresholds, rows?.judgedBoth[name], {
+        alpha,
+        seed: options.seed ?? 1,
+      }),
     );
   }
   const side = (s: RunSide) => ({

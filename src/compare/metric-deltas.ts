@@ -1,5 +1,4 @@
 import { createRandom, hashString } from '../random.js';
-import type { RowChanges } from './row-changes.js';
 import type { TargetSamples } from './run-side.js';
 import { bootstrapRatios, type Statistic, sortedSample, statisticOf } from './stats/bootstrap.js';
 import { fisherHigher, fisherLower, mcnemarWorse, proportionDifferenceInterval } from './stats/fisher.js';
@@ -25,13 +24,16 @@ export interface MetricDelta {
   /** (1 − α) interval of the change: relative for durations, tokens and cost, in points for rates. */
   interval: { low: number; high: number } | null;
   test: DeltaTest;
-  /** One-sided p-value for "worse than the baseline"; null when untested. */
+  /**
+   * One-sided p-value for "worse than the baseline" — two-sided ("differs") in a comparison of
+   * targets (`DeltaOptions.twoSided`); null when untested.
+   */
   p: number | null;
-  /** Mann–Whitney U on the whole distribution (durations, tokens): P(current > baseline) and its one-sided p. */
+  /** Mann–Whitney U on the whole distribution (durations, tokens): P(current > baseline) and its p (sided as `p`). */
   mannWhitney?: { probabilityGreater: number; p: number };
   /** The threshold in force for this figure, as written. */
   threshold: string | null;
-  /** Moved the worse way, significantly (p < α). */
+  /** p < α: moved the worse way significantly (baseline), or differs significantly either way (two-sided). */
   significant: boolean;
   /** Significant, worse, and beyond the threshold: fails the run. */
   regression: boolean;
@@ -43,6 +45,23 @@ export interface DeltaOptions {
   alpha: number;
   /** Seeds the bootstrap so a comparison is repeatable. */
   seed: number;
+  /**
+   * Two-sided p-values ("the figures differ"), for targets of one run compared with a reference,
+   * where neither side is the one that may not get worse. Off: one-sided towards "worse".
+   */
+  twoSided?: boolean;
+}
+
+/** Verdicts of the same rows judged on both sides: pass → fail (`worse`), fail → pass (`better`), of `pairs`. */
+export interface PairedVerdicts {
+  worse: number;
+  better: number;
+  pairs: number;
+}
+
+/** The two-sided p-value from the two one-sided ones (doubling the smaller tail, at most 1). */
+export function twoSidedP(pGreater: number, pLess: number): number {
+  return Math.min(1, 2 * Math.min(pGreater, pLess));
 }
 
 /** Builds the deltas of one target for the given metrics. */
@@ -52,7 +71,7 @@ export function targetDeltas(
   cur: TargetSamples,
   metrics: readonly ComparedMetric[],
   thresholds: readonly Threshold[],
-  rows: RowChanges | null,
+  paired: PairedVerdicts | undefined,
   options: DeltaOptions,
 ): MetricDelta[] {
   const deltas = new Map<string, MetricDelta>();
@@ -113,10 +132,11 @@ export function targetDeltas(
       if (e) {
         d.test = 'bootstrap';
         d.interval = { low: e.low - 1, high: e.high - 1 };
-        d.p = higherIsWorse(m) ? e.pGreater : e.pLess;
+        d.p = options.twoSided ? twoSidedP(e.pGreater, e.pLess) : higherIsWorse(m) ? e.pGreater : e.pLess;
       }
       if (mw && m.kind !== 'cost') {
-        d.mannWhitney = { probabilityGreater: round(mw.probabilityGreater), p: round(mw.pGreater) };
+        const p = options.twoSided ? twoSidedP(mw.pGreater, mw.pLess) : mw.pGreater;
+        d.mannWhitney = { probabilityGreater: round(mw.probabilityGreater), p: round(p) };
       }
       deltas.set(d.metric, judge(d, m, thresholdOf(m), options.alpha));
     });
@@ -126,8 +146,8 @@ export function targetDeltas(
     if (m.kind !== 'rate') continue;
     const d =
       m.name === 'pass_rate'
-        ? passRateDelta(target, base, cur, rows, thresholdOf(m), confidence)
-        : errorRateDelta(target, base, cur, thresholdOf(m), confidence);
+        ? passRateDelta(target, base, cur, paired, thresholdOf(m), confidence, options.twoSided)
+        : errorRateDelta(target, base, cur, thresholdOf(m), confidence, options.twoSided);
     deltas.set(d.metric, judge(d, m, thresholdOf(m), options.alpha));
   }
   return metrics.map((m) => deltas.get(metricKey(m)) as MetricDelta);
@@ -182,9 +202,10 @@ function passRateDelta(
   target: string,
   base: TargetSamples,
   cur: TargetSamples,
-  rows: RowChanges | null,
+  paired: PairedVerdicts | undefined,
   threshold: Threshold | null,
   confidence: number,
+  twoSided = false,
 ): MetricDelta {
   const m: ComparedMetric = { kind: 'rate', name: 'pass_rate' };
   const before = base.judged > 0 ? base.passed / base.judged : null;
@@ -195,15 +216,16 @@ function passRateDelta(
     return d;
   }
   d.interval = proportionDifferenceInterval(base.passed, base.judged, cur.passed, cur.judged, confidence);
-  const own = rows?.judgedBoth[target];
-  if (own && own.pairs > 0) {
-    // The same rows judged in both runs: the paired test sees only the rows whose verdict changed.
+  if (paired && paired.pairs > 0) {
+    // The same rows judged on both sides: the paired test sees only the rows whose verdict changed.
     d.test = 'mcnemar';
-    d.p = mcnemarWorse(own.worse, own.better);
-    d.note = `${own.worse} rows pass → fail, ${own.better} fail → pass of ${own.pairs} judged in both`;
+    const worse = mcnemarWorse(paired.worse, paired.better);
+    d.p = twoSided ? twoSidedP(worse, mcnemarWorse(paired.better, paired.worse)) : worse;
+    d.note = `${paired.worse} rows pass → fail, ${paired.better} fail → pass of ${paired.pairs} judged in both`;
   } else {
     d.test = 'fisher';
-    d.p = fisherLower(base.passed, base.judged, cur.passed, cur.judged);
+    const lower = fisherLower(base.passed, base.judged, cur.passed, cur.judged);
+    d.p = twoSided ? twoSidedP(lower, fisherHigher(base.passed, base.judged, cur.passed, cur.judged)) : lower;
   }
   return d;
 }
@@ -214,6 +236,7 @@ function errorRateDelta(
   cur: TargetSamples,
   threshold: Threshold | null,
   confidence: number,
+  twoSided = false,
 ): MetricDelta {
   const m: ComparedMetric = { kind: 'rate', name: 'error_rate' };
   const before = base.requests > 0 ? base.errors / base.requests : null;
@@ -225,7 +248,10 @@ function errorRateDelta(
   }
   d.interval = proportionDifferenceInterval(base.errors, base.requests, cur.errors, cur.requests, confidence);
   d.test = 'fisher';
-  d.p = fisherHigher(base.errors, base.requests, cur.errors, cur.requests);
+  const higher = fisherHigher(base.errors, base.requests, cur.errors, cur.requests);
+  d.p = twoSided
+    ? twoSidedP(higher, fisherLower(base.errors, base.requests, cur.errors, cur.requests))
+    : higher;
   return d;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
@@ -10,6 +11,7 @@ import { isError } from '../results/outcomes.js';
 import { readResults } from '../results/reader.js';
 import { findResultsFile } from '../results/results-file.js';
 import type { JobResult } from '../results/types.js';
+import { normaliseAnswer } from './normalise-answer.js';
 import { COMPARED_DURATIONS, type ComparedDuration } from './thresholds.js';
 
 /** Characters of each answer kept for the word diff of a changed output. */
@@ -29,6 +31,11 @@ export interface RowRecord {
   reason?: string;
   /** The answer (its first KEPT_OUTPUT_CHARS characters); absent without one. */
   output?: string;
+  /**
+   * Digests of the whole answer, as written and normalised (normalise-answer.ts), so that answers
+   * longer than the kept excerpt are still compared in full; absent without an answer.
+   */
+  digest?: { exact: string; normalised: string };
   /** The error's class and message, for an error. */
   error?: string;
 }
@@ -117,7 +124,8 @@ export async function runSide(path: string, report: Report, resultsPath: string 
   return { path, report, source: 'histograms', targets: samplesFromReport(report, path), rows: null };
 }
 
-function emptySamples(): TargetSamples {
+/** A target with no values yet. */
+export function emptySamples(): TargetSamples {
   const durations = {} as Record<ComparedDuration, number[]>;
   for (const m of COMPARED_DURATIONS) durations[m] = [];
   return {
@@ -132,8 +140,15 @@ function emptySamples(): TargetSamples {
   };
 }
 
-/** Every counted request's values, by the rules the report's histograms were built with (metrics/target-metrics.ts). */
-async function samplesFromResults(path: string): Promise<Pick<RunSide, 'targets' | 'rows'>> {
+/**
+ * Every counted request's values per target, by the rules the report's histograms were built with
+ * (metrics/target-metrics.ts), and each job's row record by job key. The one reading of a
+ * `results.jsonl` for comparisons: a baseline's and this run's (`runSide`), and this run's targets
+ * with one another (targets-compare.ts).
+ */
+export async function samplesFromResults(
+  path: string,
+): Promise<{ targets: Map<string, TargetSamples>; rows: Map<string, RowRecord> }> {
   const targets = new Map<string, TargetSamples>();
   const rows = new Map<string, RowRecord>();
   for await (const r of readResults(path)) {
@@ -180,8 +195,15 @@ function rowRecord(r: JobResult): RowRecord {
     if (first) rec.reason = `${first.type}: ${first.reason ?? 'failed'}`;
   }
   if (v === 'unanswered') rec.error = r.error ? `${r.outcome}: ${r.error.message}` : r.outcome;
-  else rec.output = r.output.slice(0, KEPT_OUTPUT_CHARS);
+  else {
+    rec.output = r.output.slice(0, KEPT_OUTPUT_CHARS);
+    rec.digest = { exact: digestOf(r.output), normalised: digestOf(normaliseAnswer(r.output)) };
+  }
   return rec;
+}
+
+function digestOf(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /** Draws each metric's values from the report's histograms: evenly spaced quantiles reproduce the distribution. */

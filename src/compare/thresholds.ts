@@ -71,6 +71,22 @@ export const SHOWN_METRICS = [
   'cost.mean',
 ] as const;
 
+/** The figures each target is compared on against the reference target of the same run (targets-compare.ts). */
+export const TARGET_COMPARED_METRICS = [
+  'pass_rate',
+  'error_rate',
+  'ttft.p50',
+  'ttft.p95',
+  'ttfa.p50',
+  'ttfa.p95',
+  'tpot.p50',
+  'tpot.p95',
+  'e2e.p50',
+  'e2e.p95',
+  'completion_tokens.mean',
+  'cost.mean',
+] as const;
+
 const SYNTAX =
   "expected [target:]<metric>:<change> such as 'ttft.p95:+20%', 'e2e.p50:+150ms', 'pass_rate:-0.05' or " +
   "'step-3.5-flash:error_rate:+0.01' (metrics: pass_rate, error_rate, " +

@@ -88,6 +88,8 @@ export interface RunConfig {
   batchOutput?: string;
   /** `--baseline`: an earlier run to compare with at the end; a significant regression fails the run (exit 1). */
   baseline?: BaselineConfig;
+  /** `--reference`: the target the others are compared with when there are several (default the first). */
+  reference?: string;
   limits: LimitsConfig;
   retryPolicy: RetryPolicy;
   timeouts: ResolvedTimeouts;
@@ -333,6 +335,7 @@ export function resolveRunConfig(
     ...(s.batchOutput !== undefined ? { batchOutput: s.batchOutput } : {}),
     ...(shard ? { shard } : {}),
     ...(startAt !== undefined ? { startAt } : {}),
+    ...(s.reference !== undefined ? { reference: s.reference } : {}),
     datasets: resolveDatasets(s.datasets, 'run'),
     dataset: { onBadRow: s.onBadRow ?? 'fail', encoding: s.encoding ?? 'utf8' },
     plan: { repeat: s.repeat ?? 1, ...(s.requests !== undefined ? { requests: s.requests } : {}) },

@@ -215,6 +215,8 @@ export const runSettingsSchema = strict({
   baseline: textField().optional(),
   maxRegression: textList("thresholds such as 'ttft.p95:+20%' or 'pass_rate:-0.05'").optional(),
   alpha: numberField({ above: 0, max: 0.5 }, ', a significance level such as 0.05').optional(),
+  /** The target the others are compared with in a run of several (default the first; src/compare/targets-compare.ts). */
+  reference: textField().optional(),
   rpm: wholeAtLeast1().optional(),
   tpm: wholeAtLeast1().optional(),
   tier: choiceField(STEPFUN_TIER_NAMES as unknown as readonly [string, ...string[]]).optional(),

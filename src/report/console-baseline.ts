@@ -60,7 +60,7 @@ export function baselineLines(c: BaselineComparison | undefined): string[] {
 }
 
 /** Model text and reasons on one console line, cut to `max`; control characters shown as spaces. */
-function oneLine(text: string, max = 120): string {
+export function oneLine(text: string, max = 120): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters from a model are removed on purpose
   const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029\s]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;

@@ -3,6 +3,7 @@ import type { DurationMetric, Percentiles } from '../metrics/histograms.js';
 import type { TokenStat } from '../metrics/target-metrics.js';
 import { baselineLines } from './console-baseline.js';
 import { checkLines, repeatLines } from './console-checks.js';
+import { comparisonLines } from './console-comparison.js';
 import {
   errorMessageLines,
   gateLines,
@@ -129,7 +130,11 @@ function targetBlock(target: ReportTarget, health?: HealthSummary): string[] {
 
 const optional = (line: string | undefined): string[] => (line === undefined ? [] : [line]);
 
-/** A compact plain-text summary of a report, one block per target; fits in 100 columns. */
+/**
+ * A compact plain-text summary of a report; fits in 100 columns. One target: its block (counts,
+ * percentile table, tokens, cost). Several: one comparison table with the targets as columns,
+ * not a block per target.
+ */
 export function formatSummary(report: Report): string {
   const { run, dataset } = report;
   const files = dataset.files.length === 1 ? '1 file' : `${dataset.files.length} files`;
@@ -141,7 +146,8 @@ export function formatSummary(report: Report): string {
   ];
   if (report.aborted) lines.push(`ABORTED     ${report.aborted.reason}`);
   if (report.failed) lines.push(`FAILED      ${report.failed.reason}`);
-  for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
+  if (report.targets.length > 1) lines.push('', ...comparisonLines(report));
+  else for (const target of report.targets) lines.push('', ...targetBlock(target, report.health));
   lines.push(
     ...gateLines(report),
     ...baselineLines(report.baseline),

@@ -1,4 +1,5 @@
 import type { BaselineComparison } from '../compare/compare-runs.js';
+import type { TargetsComparison } from '../compare/targets-compare.js';
 import type { BadRow } from '../dataset/types.js';
 import type { GateResult } from '../eval/gate.js';
 import type { RepeatsReport } from '../eval/repeats.js';
@@ -113,6 +114,8 @@ export interface Report {
   shard?: { index: number; count: number; startAt?: string; startLateMs?: number };
   /** The comparison with `--baseline`: per-row flips, metric deltas with their tests; a regression makes the exit code 1. */
   baseline?: BaselineComparison;
+  /** With two targets or more: each target set beside the reference target (agreement, deltas with two-sided tests, differing rows); informational. */
+  comparison?: TargetsComparison;
   /** The grader target that answered `judge` assertions (`--grader`); absent: the offline grader. */
   grader?: ReportGrader;
 }

@@ -9,6 +9,7 @@ import {
   deltaValue,
   deltaVerdict,
 } from './baseline-format.js';
+import { comparisonLegend, comparisonTable } from './comparison-table.js';
 import { gateUnit } from './console-run.js';
 import { formatInt, formatMs, formatPercent } from './format.js';
 import type { Report } from './schema.js';
@@ -79,6 +80,7 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
         `${formatMs(l.ttft.p50)} / ${formatMs(l.ttft.p95)} | ${formatMs(l.tpot.p50)} | ${formatMs(l.e2e.p50)} / ${formatMs(l.e2e.p95)} |`,
     );
   }
+  lines.push(...comparisonMarkdown(report));
   lines.push(...baselineMarkdown(report.baseline));
   lines.push(...repeatsMarkdown(report));
   if (failedRows.length > 0) {
@@ -93,6 +95,53 @@ export function summaryMarkdown(report: Report, failedRows: readonly JobResult[]
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** With several targets: the comparison table (figures × targets, changes against the reference) and the first differing rows. */
+export function comparisonMarkdown(report: Report): string[] {
+  const c = report.comparison;
+  const table = c ? comparisonTable(report) : undefined;
+  if (!c || !table) return [];
+  const lines = ['', `### Model comparison (reference: ${markdownText(c.reference)})`, ''];
+  lines.push(
+    `${formatInt(c.rows.paired)} rows paired (row × repeat), ${formatInt(c.rows.differing)} with an output that differs from the reference's. ` +
+      `${comparisonLegend(c.alpha)
+        .map((l) => markdownText(l, 300))
+        .join(' ')}.`,
+  );
+  for (const note of c.notes) lines.push('', `_${markdownText(note, 300)}_`);
+  lines.push(
+    '',
+    `| figure | ${table.columns.map((t) => markdownText(t.name)).join(' | ')} |`,
+    `|:--|${table.columns.map(() => '--:').join('|')}|`,
+  );
+  for (const row of table.rows)
+    lines.push(`| ${markdownText(row.label)} | ${row.cells.map((cell) => markdownText(cell)).join(' | ')} |`);
+  const listed = c.rows.listed.slice(0, TOP_FAILURES);
+  if (listed.length > 0) {
+    const shown = c.rows.differing > listed.length ? `, first ${listed.length}` : '';
+    lines.push('', `Rows whose outputs differ (${formatInt(c.rows.differing)}${shown}):`, '');
+    lines.push(
+      `| row | target | verdict | answer, or word diff against ${markdownText(c.reference)} |`,
+      '|:--|:--|:--|:--|',
+    );
+    for (const row of listed) {
+      for (const o of row.outputs) {
+        const text =
+          o.output === undefined
+            ? (o.error ?? 'no answer')
+            : o.target === c.reference
+              ? o.output
+              : o.same
+                ? '(the same answer)'
+                : (o.diff ?? o.output);
+        lines.push(
+          `| ${markdownText(`${row.rowId} #${row.repeat}`)} | ${markdownText(o.target)} | ${markdownText(o.verdict)} | ${markdownText(text, 200)} |`,
+        );
+      }
+    }
+  }
+  return lines;
 }
 
 /** With `--repeat`: pass^k per target and the first flaky rows with their 95 % Wilson intervals. */

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
+import { checkReference, compareTargets } from '../compare/targets-compare.js';
 import type { BadRow, DatasetRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -124,6 +125,10 @@ export async function runPipeline<Extra extends object>(
         targets.map((t) => t.name),
       );
     const baseline = config.baseline ? await loadRunSide(config.baseline.path) : undefined;
+    checkReference(
+      config.reference,
+      targets.map((t) => t.name),
+    );
     const size = shape.size(scan.rows, targets);
     const requests = size.requests;
     // A shard's share of a `--requests` bound is not known ahead (it is whatever hashes to it): 0, unknown.
@@ -226,6 +231,11 @@ export async function runPipeline<Extra extends object>(
         alpha: config.baseline.alpha,
       });
     }
+    const comparison = await compareTargets(report, session.resultsPath, {
+      ...(config.reference !== undefined ? { reference: config.reference } : {}),
+      ...(config.baseline ? { alpha: config.baseline.alpha } : {}),
+    });
+    if (comparison) report.comparison = comparison;
     const reportPath = join(outDir, 'report.json');
     await writeReportJson(reportPath, report);
     await writeSummaryMarkdown(

@@ -154,6 +154,16 @@ describe('resolveRunConfig: one place for every default', () => {
     expect(() => resolveRunConfig({ env }, inFile)).toThrow(/^abortOnGate stops the run/);
   });
 
+  it('reference: read from the file, the flag wins; absent means the first target', () => {
+    expect(resolveRunConfig({ datasets: ['d.csv'], env }, undefined).reference).toBeUndefined();
+    const file = parseConfig({ run: { datasets: ['a.csv'], reference: 'cheap' } }, 'c.yaml');
+    expect(resolveRunConfig({ env }, file).reference).toBe('cheap');
+    expect(resolveRunConfig({ env, reference: 'fast' }, file).reference).toBe('fast');
+    const empty = () =>
+      resolveRunConfig({ datasets: ['d.csv'], reference: '', env }, undefined, { path: flagPath });
+    expect(empty).toThrow(/^--reference: must not be empty/);
+  });
+
   it('contradictory output options are refused', () => {
     expect(() =>
       resolveRunConfig({ datasets: ['d.csv'], resume: 'r', overwrite: true, env }, undefined),

@@ -3,17 +3,24 @@ import { MetricsCollector } from '../../src/metrics/collector.js';
 import type { HealthSummary } from '../../src/metrics/health.js';
 import { formatSummary, precisionLine } from '../../src/report/console.js';
 import { buildReport } from '../../src/report/json.js';
+import type { Report } from '../../src/report/schema.js';
 import { makeResult } from '../metrics/job-result-factory.js';
 import { sampleReportInput } from './report-fixture.js';
 
-describe('formatSummary', () => {
-  const text = formatSummary(buildReport(sampleReportInput()));
+/** The fixture's report with only the named target: what a run of one model prints. */
+function oneTarget(name: string): Report {
+  const report = buildReport(sampleReportInput());
+  return { ...report, targets: report.targets.filter((t) => t.name === name) };
+}
+
+describe('formatSummary of a run of one target', () => {
+  const text = formatSummary(oneTarget('step-3.5-flash'));
   const lines = text.split('\n');
 
-  it('names the run and every target', () => {
+  it('names the run and the target', () => {
     expect(text).toContain('run run-20250101-abc');
-    expect(text).toContain('step-3.5-flash (step-3.5-flash, stream)');
-    expect(text).toContain('local-vllm (qwen3-8b, no stream)');
+    expect(text).toContain('── step-3.5-flash (step-3.5-flash, stream)');
+    expect(formatSummary(oneTarget('local-vllm'))).toContain('── local-vllm (qwen3-8b, no stream)');
     expect(text).toContain('1 bad row skipped');
   });
 
@@ -71,9 +78,10 @@ describe('formatSummary', () => {
 
   it('shows tokens, token sources and cost, and says when a cost is unknown', () => {
     expect(text).toMatch(/cost\s+CNY \d+\.\d{4}/);
-    expect(text).toContain('unknown (no price for model qwen3-8b)');
-    expect(text).toContain('estimated 5 (estimated counts are approximate)');
-    expect(text).toMatch(/reasoning 150 \(mean 30\.0\)/);
+    const unpriced = formatSummary(oneTarget('local-vllm'));
+    expect(unpriced).toContain('unknown (no price for model qwen3-8b)');
+    expect(unpriced).toContain('estimated 5 (estimated counts are approximate)');
+    expect(unpriced).toMatch(/reasoning 150 \(mean 30\.0\)/);
   });
 
   it('fits in 100 columns and never prints NaN, undefined or Infinity', () => {
@@ -84,7 +92,12 @@ describe('formatSummary', () => {
   it('prints dashes, not zeros, for a target without results', () => {
     const input = sampleReportInput();
     const empty = formatSummary(
-      buildReport({ ...input, collector: new MetricsCollector(), aborted: { reason: 'no balance (402)' } }),
+      buildReport({
+        ...input,
+        targets: input.targets.slice(0, 1),
+        collector: new MetricsCollector(),
+        aborted: { reason: 'no balance (402)' },
+      }),
     );
     expect(empty).toContain('ABORTED     no balance (402)');
     const ttft = empty.split('\n').find((l) => l.startsWith('ttft '))!;
@@ -128,5 +141,47 @@ describe('precisionLine', () => {
     expect(precisionLine(streamed, health(coarse))).toContain('too coarse for these figures');
     expect(precisionLine(streamed, health(coarse, 20))).toContain('too short a run to judge');
     expect(precisionLine(streamed, undefined)).toBeUndefined();
+  });
+});
+
+describe('formatSummary of a run of several targets', () => {
+  const report = buildReport(sampleReportInput());
+  const text = formatSummary(report);
+  const lines = text.split('\n');
+
+  it('prints one table with the targets as columns, not a block per target', () => {
+    const header = lines.find((l) => l.includes('step-3.5-flash') && l.includes('local-vllm'));
+    expect(header?.trim().split(/\s+/)).toEqual(['step-3.5-flash', 'local-vllm']);
+    expect(lines.filter((l) => l.startsWith('── '))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('ms '))).toEqual([]);
+    for (const label of [
+      'requests',
+      'success rate',
+      'pass rate',
+      'agree: exact',
+      'ttft p50',
+      'e2e p95',
+      'cost total',
+      'errors',
+    ])
+      expect(lines.filter((l) => l.startsWith(`${label} `)).length, label).toBe(1);
+  });
+
+  it('reads the figures from the summaries, and says a cost is unknown rather than 0', () => {
+    const row = (label: string) =>
+      lines
+        .find((l) => l.startsWith(`${label} `))!
+        .slice(label.length)
+        .trim();
+    expect(row('requests').split(/\s+/)).toEqual(['52', '5']);
+    expect(row('cost total')).toMatch(/^CNY \d+\.\d{4}\s+unknown$/);
+    // Without report.comparison (a report built from the summaries alone) there is nothing to set beside.
+    expect(text).toContain('comparison  reference step-3.5-flash (no per-row comparison in this report)');
+    expect(row('agree: exact').split(/\s+/)).toEqual(['-', '-']);
+  });
+
+  it('fits in 100 columns and never prints NaN, undefined or Infinity', () => {
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    expect(text).not.toMatch(/NaN|undefined|Infinity|null/);
   });
 });
