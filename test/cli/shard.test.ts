@@ -53,7 +53,9 @@ describe('--shard across processes', () => {
         ),
       );
       for (const p of pods) expect(p.code, p.stderr).toBe(0);
-      pods.forEach((p, i) => expect(p.stderr).toMatch(new RegExp(`shard ${i}/4: \\d+ jobs`)));
+      pods.forEach((p, i) => {
+        expect(p.stderr).toMatch(new RegExp(`shard ${i}/4: \\d+ jobs`));
+      });
       const shardKeys = await Promise.all([0, 1, 2, 3].map((i) => keysOf(join(dir, `pod-${i}`))));
       const all = shardKeys.flat();
       expect(new Set(all).size).toBe(all.length);

@@ -79,7 +79,9 @@ describe('results.jsonl.gz', () => {
     expect(torn).toBeDefined();
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(300);
-    kept.forEach((r, i) => expect(r).toEqual(result(i)));
+    kept.forEach((r, i) => {
+      expect(r).toEqual(result(i));
+    });
   });
 
   it('a .gz file that is not gzip is an error naming it', async () => {
