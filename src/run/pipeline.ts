@@ -11,6 +11,7 @@ import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
 import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
+import { writeRunFile } from '../report/run-file.js';
 import type { Report } from '../report/schema.js';
 import { summaryMarkdown, writeSummaryMarkdown } from '../report/summary-md.js';
 import { prepareOutputDir } from '../results/output-dir.js';
@@ -19,7 +20,7 @@ import type { PriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
 import { JobSource } from './job-source.js';
 import { RunChecks } from './run-checks.js';
-import { buildRunReport } from './run-report.js';
+import { buildRunReport, runFileFor } from './run-report.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
 import { withTargets } from './with-targets.js';
 
@@ -67,6 +68,8 @@ export interface RunShape<Extra extends object> {
   size(rows: number, targets: readonly Target[]): { requests?: number; planned: number };
   /** Runs phase after phase on the session until done or stopped; the records go into the report. */
   drive(session: RunSession, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord[]>;
+  /** Whether its phases run open loop (its arrival seed goes into `run.options`); default: the config's phases say. */
+  openLoop?: boolean;
   /** What this kind of run adds to the report (capacity: its answer). */
   reportExtra?(session: RunSession, records: PhaseRecord[]): Extra;
 }
@@ -127,6 +130,19 @@ export async function runPipeline<Extra extends object>(
       onCounted: (result) => checks.add(result),
     });
     checks.whenGateLost((reason) => session.abortRun(reason));
+    // What a report needs that results do not hold, for `stepbench report` (also after a kill).
+    await writeRunFile(
+      outDir,
+      runFileFor({
+        config,
+        targets,
+        ...(grader ? { grader } : {}),
+        scan,
+        outDir,
+        session,
+        openLoop: shape.openLoop ?? config.phases.some((p) => p.load.kind === 'open'),
+      }),
+    );
     const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
     events.onStart?.({
       totalJobs,
@@ -204,7 +220,7 @@ export async function runPipeline<Extra extends object>(
  * failed its assertions. Only a run that otherwise ended well: a stopped or failed run keeps its
  * own code.
  */
-function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
+export function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
   if (code !== ExitCode.ok) return code;
   if (report.baseline && report.baseline.regressions.length > 0) return ExitCode.failed;
   if (report.gates && report.gates.length > 0)
