@@ -131,18 +131,19 @@ export async function runPipeline<Extra extends object>(
     });
     checks.whenGateLost((reason) => session.abortRun(reason));
     // What a report needs that results do not hold, for `stepbench report` (also after a kill).
-    await writeRunFile(
+    const runFile = runFileFor({
+      config,
+      targets,
+      ...(grader ? { grader } : {}),
+      scan,
       outDir,
-      runFileFor({
-        config,
-        targets,
-        ...(grader ? { grader } : {}),
-        scan,
-        outDir,
-        session,
-        openLoop: shape.openLoop ?? config.phases.some((p) => p.load.kind === 'open'),
-      }),
-    );
+      session,
+      openLoop: shape.openLoop ?? config.phases.some((p) => p.load.kind === 'open'),
+    });
+    await writeRunFile(outDir, runFile).catch(async (err: unknown) => {
+      await session.close();
+      throw err;
+    });
     const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
     events.onStart?.({
       totalJobs,
