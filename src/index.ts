@@ -42,10 +42,16 @@ export type { LoadShape, Phase } from './plan/phases.js';
 export { type RunConfig, type RunOptions, resolveRunConfig } from './plan/run-config.js';
 export { resolveGrader, resolveTargets } from './plan/targets.js';
 export type { Job, Price, Target } from './plan/types.js';
+export {
+  type RebuildOptions,
+  type RebuildOutcome,
+  rebuildReports,
+} from './rebuild/rebuild.js';
 export { formatSummary } from './report/console.js';
 export { buildReport } from './report/json.js';
 export { type JunitCounts, type JunitOptions, writeJunitXml } from './report/junit-xml.js';
-export type { Report, ReportGrader } from './report/schema.js';
+export { RUN_FILE, type RunFile, readRunFile } from './report/run-file.js';
+export type { Report, ReportGrader, ReportRebuilt } from './report/schema.js';
 export { OUTCOME_CLASSES, OUTCOMES, type OutcomeClass, type OutcomeTraits } from './results/outcomes.js';
 export { readResults } from './results/reader.js';
 export type { JobResult } from './results/types.js';

@@ -45,6 +45,7 @@ function searchShape(config: CapacityConfig, events: CapacityEvents): RunShape<{
   );
   let target: Target | undefined;
   return {
+    openLoop: config.search.dimension === 'rate',
     size(_rows, targets) {
       if (targets.length !== 1) {
         throw new UserError(

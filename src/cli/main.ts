@@ -9,6 +9,7 @@ import { STEPBENCH_VERSION } from '../version.js';
 import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
 import { mockCommand } from './mock.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
 /** The command line: yargs wiring only; every command is a thin shell over the library. */
@@ -21,10 +22,11 @@ async function main(): Promise<void> {
     .command(runCommand)
     .command(capacityCommand)
     .command(compareCommand)
+    .command(reportCommand)
     .command(mockCommand)
     .demandCommand(
       1,
-      'Pick a command: run, capacity, compare or mock (stepbench <command> --help for its options)',
+      'Pick a command: run, capacity, compare, report or mock (stepbench <command> --help for its options)',
     )
     .strict()
     .version(STEPBENCH_VERSION)

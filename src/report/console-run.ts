@@ -40,7 +40,7 @@ export function retryLines(report: Report): string[] {
     );
   }
   const limits = report.limits;
-  if (limits?.adaptive && lines.length > 0) {
+  if (limits?.adaptive && limits.finalConcurrency !== null && lines.length > 0) {
     lines.push(
       `limit       adaptive concurrency ended at ${limits.finalConcurrency} (max ${limits.maxConcurrency})`,
     );

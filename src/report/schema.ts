@@ -111,13 +111,29 @@ export interface Report {
   /** The most frequent messages behind each non-success outcome class, deduplicated and counted. */
   errorMessages?: ErrorDigestJSON;
   /** `--shard`: which slice of the plan this run was (0-based), and how late it began after `--start-at`. */
-  shard?: { index: number; count: number; startAt?: string; startLateMs?: number };
+  shard?: ReportShard;
   /** The comparison with `--baseline`: per-row flips, metric deltas with their tests; a regression makes the exit code 1. */
   baseline?: BaselineComparison;
   /** With two targets or more: each target set beside the reference target (agreement, deltas with two-sided tests, differing rows); informational. */
   comparison?: TargetsComparison;
   /** The grader target that answered `judge` assertions (`--grader`); absent: the offline grader. */
   grader?: ReportGrader;
+  /** Present when `stepbench report` rebuilt this report from the run's results (not the run itself). */
+  rebuilt?: ReportRebuilt;
+}
+
+/** How a report was rebuilt, and which of a live run's parts it lacks (docs/report-schema.md, "rebuilt"). */
+export interface ReportRebuilt {
+  /** ISO 8601 time of the rebuild. */
+  at: string;
+  /** The files it was rebuilt from: `results.jsonl`, then `run.json` (or, for an older run, `report.json`). */
+  from: string[];
+  /** Fields of a live run's report that results do not hold: left out, or null. */
+  missing: string[];
+  /** Fields rebuilt from the results' times rather than measured by the run: close, not equal. */
+  estimated: string[];
+  /** Line of a cut-off last record (a killed run), left out. */
+  tornLine?: number;
 }
 
 /** What the grader target did in a run, counted apart from every target's figures. */
@@ -138,6 +154,15 @@ export interface ReportGrader {
   cost: CostSummary;
 }
 
+export interface ReportShard {
+  index: number;
+  count: number;
+  /** `--start-at`, ISO 8601. */
+  startAt?: string;
+  /** How long after `--start-at` the first request could go (0: it waited for the mark). */
+  startLateMs?: number;
+}
+
 export interface ReportPhase {
   name: string;
   warmup: boolean;
@@ -155,8 +180,8 @@ export interface ReportLimits {
   adaptive: boolean;
   /** `--concurrency`: the ceiling; the adaptive limit moves below it. */
   maxConcurrency: number;
-  /** The concurrency limit in force when the run ended. */
-  finalConcurrency: number;
+  /** The concurrency limit in force when the run ended; null in a rebuilt report of an adaptive run (the limiter's state is not in the results). */
+  finalConcurrency: number | null;
   rpm: number | null;
   tpm: number | null;
   /** StepFun tier preset the budgets came from, if any. */

@@ -10,6 +10,8 @@ export const RUN_FILES = [
   'results.jsonl.gz',
   'report.json',
   'plan.json',
+  'run.json',
+  'shard.json',
   'junit.xml',
 ] as const;
 

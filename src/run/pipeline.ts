@@ -15,7 +15,8 @@ import { inShard, type Shard } from '../plan/shard.js';
 import type { Job, Target } from '../plan/types.js';
 import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
-import type { Report } from '../report/schema.js';
+import { writeRunFile } from '../report/run-file.js';
+import type { Report, ReportShard } from '../report/schema.js';
 import { summaryMarkdown, writeSummaryMarkdown } from '../report/summary-md.js';
 import { writeBatchOutput } from '../results/batch-output.js';
 import { prepareOutputDir } from '../results/output-dir.js';
@@ -26,7 +27,7 @@ import { shardManifest, writeShardManifest } from '../results/shard-manifest.js'
 import type { JobResult } from '../results/types.js';
 import { JobSource } from './job-source.js';
 import { RunChecks } from './run-checks.js';
-import { buildRunReport } from './run-report.js';
+import { buildRunReport, runFileFor } from './run-report.js';
 import { type PhaseRecord, type ProgressSnapshot, RunSession } from './session.js';
 import { waitForStart } from './start-at.js';
 import { withTargets } from './with-targets.js';
@@ -81,6 +82,8 @@ export interface RunShape<Extra extends object> {
   size(rows: number, targets: readonly Target[]): { requests?: number; planned: number };
   /** Runs phase after phase on the session until done or stopped; the records go into the report. */
   drive(session: RunSession, source: JobSource, onResult?: (r: JobResult) => void): Promise<PhaseRecord[]>;
+  /** Whether its phases run open loop (its arrival seed goes into `run.options`); default: the config's phases say. */
+  openLoop?: boolean;
   /** What this kind of run adds to the report (capacity: its answer). */
   reportExtra?(session: RunSession, records: PhaseRecord[]): Extra;
 }
@@ -171,6 +174,27 @@ export async function runPipeline<Extra extends object>(
       onCounted: (result) => checks.add(result),
     });
     checks.whenGateLost((reason) => session.abortRun(reason));
+    const shardPart: ReportShard | undefined = shard && {
+      index: shard.index,
+      count: shard.count,
+      ...(config.startAt !== undefined ? { startAt: new Date(config.startAt).toISOString() } : {}),
+      ...(startLateMs !== undefined ? { startLateMs: Math.round(startLateMs) } : {}),
+    };
+    // What a report needs that results do not hold, for `stepbench report` (also after a kill).
+    const runFile = runFileFor({
+      ...(shardPart ? { shard: shardPart } : {}),
+      config,
+      targets,
+      ...(grader ? { grader } : {}),
+      scan,
+      outDir,
+      session,
+      openLoop: shape.openLoop ?? config.phases.some((p) => p.load.kind === 'open'),
+    });
+    await writeRunFile(outDir, runFile).catch(async (err: unknown) => {
+      await session.close();
+      throw err;
+    });
     const totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
     events.onStart?.({
       totalJobs,
@@ -207,12 +231,7 @@ export async function runPipeline<Extra extends object>(
       ...(shape.reportExtra?.(session, records) ?? ({} as Extra)),
     };
     if (shard) {
-      report.shard = {
-        index: shard.index,
-        count: shard.count,
-        ...(config.startAt !== undefined ? { startAt: new Date(config.startAt).toISOString() } : {}),
-        ...(startLateMs !== undefined ? { startLateMs: Math.round(startLateMs) } : {}),
-      };
+      if (shardPart) report.shard = shardPart;
       const jobs = report.targets.reduce((n, t) => n + t.summary.requests, 0);
       await writeShardManifest(
         outDir,
@@ -312,7 +331,7 @@ async function checkBatchOutput(config: RunConfig, targets: readonly Target[]): 
  * failed its assertions. Only a run that otherwise ended well: a stopped or failed run keeps its
  * own code.
  */
-function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
+export function checkedExitCode(code: ExitCodeValue, report: Report): ExitCodeValue {
   if (code !== ExitCode.ok) return code;
   if (report.baseline && report.baseline.regressions.length > 0) return ExitCode.failed;
   if (report.gates && report.gates.length > 0)

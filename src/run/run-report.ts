@@ -9,7 +9,8 @@ import type { Target } from '../plan/types.js';
 import { redactArgv, targetSecrets } from '../redact.js';
 import { buildReport, currentEnvironment } from '../report/json.js';
 import { phaseReport, targetForReport } from '../report/parts.js';
-import type { Report, ReportLimits } from '../report/schema.js';
+import type { ConfiguredLimits, RunFile } from '../report/run-file.js';
+import type { Report, ReportLimits, ReportShard } from '../report/schema.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import type { PhaseRecord, RunSession } from './session.js';
 
@@ -40,30 +41,21 @@ export function buildRunReport(input: RunReportInput): Report {
       startedAt: session.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       wallMs: session.clock.now() - session.runStart,
-      // Again with every target's secrets: config-file keys and headers the CLI did not know of.
-      command: redactArgv(
-        config.commandLine,
-        [...targets, ...(input.grader ? [input.grader] : [])].flatMap(targetSecrets),
-      ),
+      command: reportCommand(config, targets, input.grader),
       stepbenchVersion: STEPBENCH_VERSION,
-      // The arrival seed actually used, so an open-loop schedule can be replayed with --arrival-seed.
-      options: records.some((r) => r.phase.load.kind === 'open')
-        ? { ...config.given, arrivalSeed: session.arrivalSeed }
-        : config.given,
+      options: reportOptions(
+        config,
+        session.arrivalSeed,
+        records.some((r) => r.phase.load.kind === 'open'),
+      ),
     },
     targets: targets.map(targetForReport),
     dataset: { files: config.datasets, rows: input.scan.rows, badRows: input.scan.badRows },
     environment: currentEnvironment(config.output.recordHostname),
     limits: {
-      adaptive: config.limits.adaptive,
-      maxConcurrency: config.limits.maxConcurrency,
+      ...configuredLimits(config),
       finalConcurrency: session.limiter.limit,
       ...adaptiveState(config.limits.adaptive, session.limiter.state),
-      rpm: config.limits.rpm ?? null,
-      tpm: config.limits.tpm ?? null,
-      tier: config.limits.tier ?? null,
-      retries: config.retryPolicy.retries,
-      timeoutsMs: config.timeouts,
     },
     timeline: session.timeline.toJSON(),
     phases: records.map((r) => phaseReport(r, targets)),
@@ -90,6 +82,72 @@ export function buildRunReport(input: RunReportInput): Report {
   return report;
 }
 
+/** The command line for the report: again with every target's secrets, config-file keys and headers the CLI did not know of. */
+function reportCommand(config: RunConfig, targets: readonly Target[], grader: Target | undefined): string[] {
+  return redactArgv(config.commandLine, [...targets, ...(grader ? [grader] : [])].flatMap(targetSecrets));
+}
+
+/** `run.options`: with the arrival seed actually used, so an open-loop schedule can be replayed with --arrival-seed. */
+function reportOptions(config: RunConfig, arrivalSeed: number, openLoop: boolean): Record<string, unknown> {
+  return openLoop ? { ...config.given, arrivalSeed } : config.given;
+}
+
+export interface RunFileInput {
+  config: RunConfig;
+  targets: readonly Target[];
+  grader?: Target;
+  scan: { rows: number; badRows: BadRow[] };
+  outDir: string;
+  /** The session just opened: its start, clock, arrival seed and what a resume kept. */
+  session: Pick<RunSession, 'startedAt' | 'runStart' | 'arrivalSeed' | 'resumed'>;
+  /** Whether the plan has an open-loop phase (the arrival seed goes into `run.options`). */
+  openLoop: boolean;
+  /** `--shard`: the slice, as the report shows it. */
+  shard?: ReportShard;
+}
+
+/**
+ * `run.json`, written before the first request: the parts of this report that results do not
+ * hold, made by the same functions as the report's, so `stepbench report` rebuilds them as they were.
+ */
+export function runFileFor(input: RunFileInput): RunFile {
+  const { config, session } = input;
+  return {
+    v: 1,
+    command: config.command,
+    id: input.outDir,
+    startedAt: session.startedAt.toISOString(),
+    clockAtStartMs: session.resumed?.endedAtMs ?? 0,
+    stepbenchVersion: STEPBENCH_VERSION,
+    commandLine: reportCommand(config, input.targets, input.grader),
+    options: reportOptions(config, session.arrivalSeed, input.openLoop),
+    environment: currentEnvironment(config.output.recordHostname),
+    targets: input.targets.map(targetForReport),
+    ...(input.grader ? { grader: input.grader.model } : {}),
+    dataset: { files: config.datasets, rows: input.scan.rows, badRows: input.scan.badRows },
+    repeat: config.plan.repeat,
+    slos: config.slos.map((s) => s.text),
+    gates: [...config.gates.map((g) => g.text), ...(config.sloGates ? ['slo'] : [])],
+    ...(config.maxErrorRate !== undefined ? { maxErrorRate: config.maxErrorRate } : {}),
+    limits: configuredLimits(config),
+    ...(config.reference !== undefined ? { reference: config.reference } : {}),
+    ...(input.shard ? { shard: input.shard } : {}),
+    ...(session.resumed ? { resumed: { kept: session.resumed.kept, rerun: session.resumed.dropped } } : {}),
+  };
+}
+
+function configuredLimits(config: RunConfig): ConfiguredLimits {
+  return {
+    adaptive: config.limits.adaptive,
+    maxConcurrency: config.limits.maxConcurrency,
+    rpm: config.limits.rpm ?? null,
+    tpm: config.limits.tpm ?? null,
+    tier: config.limits.tier ?? null,
+    retries: config.retryPolicy.retries,
+    timeoutsMs: config.timeouts,
+  };
+}
+
 /** What the adaptive controller learned and what bound the run; nothing when it was off. */
 function adaptiveState(adaptive: boolean, state: LimiterState): Partial<ReportLimits> {
   if (!adaptive) return {};
@@ -102,7 +160,10 @@ function adaptiveState(adaptive: boolean, state: LimiterState): Partial<ReportLi
 }
 
 /** The gates' verdicts (`--gate`, and every SLO's with `--gate slo`) on the finished run's figures. */
-function gateResults(config: RunConfig, report: Report): GateResult[] {
+export function gateResults(
+  config: Pick<RunConfig, 'gates' | 'sloGates'>,
+  report: Pick<Report, 'targets' | 'goodput'>,
+): GateResult[] {
   const results = evaluateGates(config.gates, report.targets);
   if (config.sloGates) {
     for (const [target, goodput] of Object.entries(report.goodput ?? {})) {

@@ -9,6 +9,19 @@ export interface RunTally {
   maxErrorRate?: number;
 }
 
+/** Finished jobs by final outcome over every target's statistics, the tally's `outcomes`. */
+export function outcomeTotals(
+  targets: Iterable<{ outcomes: Partial<Record<OutcomeClass, number>> }>,
+): Map<OutcomeClass, number> {
+  const outcomes = new Map<OutcomeClass, number>();
+  for (const target of targets) {
+    for (const [outcome, n] of Object.entries(target.outcomes) as Array<[OutcomeClass, number]>) {
+      if (n > 0) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n);
+    }
+  }
+  return outcomes;
+}
+
 /**
  * Why a run that ran to its end still failed, or undefined when it did not (exit code 3, issue 10).
  * A run in which no job succeeded is a failed run however small; so is one whose errors passed

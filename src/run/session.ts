@@ -18,7 +18,7 @@ import type { PhaseRecordInput } from '../report/parts.js';
 import { TOP_FAILURES } from '../report/summary-md.js';
 import { ErrorDigest } from '../results/error-digest.js';
 import { isFatalForRun } from '../results/fatal.js';
-import { isError, isSuccess, type OutcomeClass } from '../results/outcomes.js';
+import { isError, isSuccess } from '../results/outcomes.js';
 import { RESULTS_FILE } from '../results/results-file.js';
 import { type PriorResults, preparePriorResults } from '../results/resume.js';
 import type { JobResult } from '../results/types.js';
@@ -30,7 +30,7 @@ import { ErrorBudget } from './error-budget.js';
 import { type JobContext, runJob, type SendAttempt } from './job-runner.js';
 import type { JobSource } from './job-source.js';
 import { ModelGrader } from './model-grader.js';
-import { failedRunReason } from './run-verdict.js';
+import { failedRunReason, outcomeTotals } from './run-verdict.js';
 import { warmResultPath } from './warm-results.js';
 
 /**
@@ -384,14 +384,8 @@ export class RunSession {
   async close(): Promise<void> {
     if (!this.abortedReason && !this.interrupted) {
       // Judged on the statistics (kept results of a resumed run included, warmups left out).
-      const outcomes = new Map<OutcomeClass, number>();
-      for (const target of this.overall.targets()) {
-        for (const [outcome, n] of Object.entries(target.outcomes) as Array<[OutcomeClass, number]>) {
-          if (n > 0) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n);
-        }
-      }
       this.failedReason = failedRunReason({
-        outcomes,
+        outcomes: outcomeTotals(this.overall.targets()),
         digest: this.errorDigest,
         ...(this.options.maxErrorRate !== undefined ? { maxErrorRate: this.options.maxErrorRate } : {}),
       });

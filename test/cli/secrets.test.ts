@@ -109,7 +109,17 @@ describe('no secret reaches any output of the CLI', () => {
         ENV,
       );
       expect(r.code, r.stderr).toBe(0);
-      expect(await expectNoSecrets(r, out)).toEqual(expect.arrayContaining(['results.jsonl', 'report.json']));
+      expect(await expectNoSecrets(r, out)).toEqual(
+        expect.arrayContaining(['results.jsonl', 'report.json', 'run.json']),
+      );
+      // run.json keeps the configuration for `stepbench report`, redacted as the report is.
+      const saved = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+      expect(Object.keys(saved.targets[0].headers)).toEqual(
+        expect.arrayContaining(['Authorization', 'X-Api-Key', 'Ocp-Apim-Subscription-Key']),
+      );
+      const rebuilt = await runCli(['report', out], ENV);
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      await expectNoSecrets(rebuilt, out);
       // The report still says which headers were sent and where, only without the values.
       const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
       expect(Object.keys(report.targets[0].headers)).toEqual(
@@ -161,6 +171,10 @@ describe('no secret reaches any output of the CLI', () => {
     // The echo really carried the secrets, so the redactor had something to hide.
     expect(JSON.stringify(echo.requests[0]?.headers)).toContain(SECRETS.xApiKey);
     await expectNoSecrets(r, out);
+    // Rebuilt from the results, the error messages stay redacted too.
+    const rebuilt = await runCli(['report', out], ENV);
+    expect(rebuilt.code).toBe(3);
+    await expectNoSecrets(rebuilt, out);
   });
 
   it('a closed port (network errors)', async () => {
