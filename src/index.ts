@@ -31,6 +31,7 @@ export { GRADER_MARKER, gradingMessages, parseGraderAnswer } from './eval/gradin
 export { type RepeatsReport, RepeatTracker, summarizeRepeats, wilsonInterval } from './eval/repeats.js';
 export { GoodputTracker, parseSlo, type Slo } from './eval/slo.js';
 export { ExitCode } from './exit-codes.js';
+export { type MergeOptions, mergeShards } from './merge/merge-shards.js';
 export { CheckCounts, type CheckSummary, checkVerdict, passRate } from './metrics/check-counts.js';
 export { MetricsCollector } from './metrics/collector.js';
 export { costOf, requestCost } from './metrics/cost.js';

@@ -8,6 +8,7 @@ import { redactText } from '../redact.js';
 import { STEPBENCH_VERSION } from '../version.js';
 import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
+import { mergeCommand } from './merge.js';
 import { mockCommand } from './mock.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -23,10 +24,11 @@ async function main(): Promise<void> {
     .command(capacityCommand)
     .command(compareCommand)
     .command(reportCommand)
+    .command(mergeCommand)
     .command(mockCommand)
     .demandCommand(
       1,
-      'Pick a command: run, capacity, compare, report or mock (stepbench <command> --help for its options)',
+      'Pick a command: run, capacity, compare, report, merge or mock (stepbench <command> --help for its options)',
     )
     .strict()
     .version(STEPBENCH_VERSION)

@@ -139,6 +139,7 @@ export async function rebuildReports(dir: string, options: RebuildOptions = {}):
     at: options.now ?? new Date(),
   });
   if (saved.shard) report.shard = saved.shard;
+  if (saved.merged) report.merged = saved.merged;
   const comparison = await compareTargets(report, resultsPath, {
     ...(saved.reference !== undefined ? { reference: saved.reference } : {}),
     ...(baseline ? { alpha: baseline.alpha } : {}),

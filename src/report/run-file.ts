@@ -2,7 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ReportTargetInput } from './json.js';
-import type { Report, ReportDataset, ReportEnvironment, ReportLimits, ReportShard } from './schema.js';
+import type {
+  Report,
+  ReportDataset,
+  ReportEnvironment,
+  ReportLimits,
+  ReportMerged,
+  ReportShard,
+} from './schema.js';
 
 export const RUN_FILE = 'run.json';
 
@@ -56,6 +63,8 @@ export interface RunFile {
   reference?: string;
   /** `--shard`: the slice this run was (`report.shard`). */
   shard?: ReportShard;
+  /** A run `stepbench merge` put together (`report.merged`). */
+  merged?: ReportMerged;
   /** Present when this segment resumed an earlier run (`report.resumed`). */
   resumed?: { kept: number; rerun: number };
 }

@@ -112,6 +112,8 @@ export interface Report {
   errorMessages?: ErrorDigestJSON;
   /** `--shard`: which slice of the plan this run was (0-based), and how late it began after `--start-at`. */
   shard?: ReportShard;
+  /** Present in a run made by `stepbench merge` from shard folders. */
+  merged?: ReportMerged;
   /** The comparison with `--baseline`: per-row flips, metric deltas with their tests; a regression makes the exit code 1. */
   baseline?: BaselineComparison;
   /** With two targets or more: each target set beside the reference target (agreement, deltas with two-sided tests, differing rows); informational. */
@@ -152,6 +154,21 @@ export interface ReportGrader {
   usage: { promptTokens: number; completionTokens: number; totalTokens: number };
   /** The grader's own cost; unknown without a price, never 0. */
   cost: CostSummary;
+}
+
+/** `stepbench merge`: the shards this run was put together from. */
+export interface ReportMerged {
+  count: number;
+  shards: Array<{
+    dir: string;
+    index: number;
+    startedAt: string;
+    endedAt?: string;
+    startLateMs?: number;
+    /** How far the shard's times were moved to put them on the merged run's clock, ms. */
+    offsetMs: number;
+    results: number;
+  }>;
 }
 
 export interface ReportShard {

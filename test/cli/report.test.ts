@@ -98,6 +98,6 @@ describe('stepbench report <dir>', () => {
 
   it('is listed among the commands', async () => {
     const r = await runCli([]);
-    expect(r.stderr).toMatch(/Pick a command: run, capacity, compare, report or mock/);
+    expect(r.stderr).toMatch(/Pick a command: run, capacity, compare, report, merge or mock/);
   });
 });

@@ -1,11 +1,35 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HDR_CONFIG } from '../../src/metrics/histograms.js';
+import type { Report } from '../../src/report/schema.js';
 import { cliBuilt, finished, runCli, spawnCli } from '../helpers/cli.js';
 import { withMock } from '../helpers/mock.js';
 
 const KEY = { STEPBENCH_TEST_KEY: 'k' };
+
+interface RecordedValues {
+  reset(): void;
+  hasNext(): boolean;
+  next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+}
+
+/** Every non-empty bucket (value, count) of the encoded histograms added together. */
+function buckets(encoded: ReadonlyArray<string | undefined>): Array<[number, number]> {
+  const sum = hdr.build(HDR_CONFIG);
+  for (const e of encoded) if (e) sum.add(hdr.decodeFromCompressedBase64(e, HDR_CONFIG.bitBucketSize, false));
+  const out: Array<[number, number]> = [];
+  // The JS port's iterator over recorded values; its type declarations leave it out.
+  const it = (sum as unknown as { recordedValuesIterator: RecordedValues }).recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    out.push([v.valueIteratedTo, v.countAtValueIteratedTo]);
+  }
+  return out;
+}
 const keysOf = async (dir: string) =>
   (await readFile(join(dir, 'results.jsonl'), 'utf8'))
     .trim()
@@ -72,8 +96,82 @@ describe('--shard across processes', () => {
       });
       const report = JSON.parse(await readFile(join(dir, 'pod-2', 'report.json'), 'utf8'));
       expect(report.shard).toEqual({ index: 2, count: 4 });
+
+      // merge: the four shards as one run — each job once, histograms and counters exact.
+      const pods4 = [3, 1, 0, 2].map((i) => join(dir, `pod-${i}`));
+      const merged = await runCli(['merge', ...pods4, '--out', join(dir, 'merged')]);
+      expect(merged.code, merged.stderr).toBe(0);
+      expect(merged.stdout).toMatch(/merged 4 shards: 0 \(\d+ results\), 1 \(\d+ results\), 2/);
+      const mergedKeys = await keysOf(join(dir, 'merged'));
+      expect(new Set(mergedKeys).size).toBe(mergedKeys.length);
+      expect([...mergedKeys].sort()).toEqual([...(await keysOf(join(dir, 'whole')))].sort());
+      const m = JSON.parse(await readFile(join(dir, 'merged', 'report.json'), 'utf8')) as Report;
+      const shardReports = await Promise.all(
+        [0, 1, 2, 3].map(
+          async (i) => JSON.parse(await readFile(join(dir, `pod-${i}`, 'report.json'), 'utf8')) as Report,
+        ),
+      );
+      expect(m.merged?.count).toBe(4);
+      expect(m.shard).toBeUndefined();
+      for (const target of m.targets) {
+        const parts = shardReports.map((r) => r.targets.find((t) => t.name === target.name));
+        // Bucket for bucket: the merged report's histograms are the shards' added exactly.
+        for (const [metric, encoded] of Object.entries(target.histograms)) {
+          const shardsOf = parts.map((p) => p?.histograms[metric as keyof typeof p.histograms]);
+          expect(buckets([encoded]), metric).toEqual(buckets(shardsOf));
+        }
+        expect(target.summary.requests).toBe(parts.reduce((n, p) => n + (p?.summary.requests ?? 0), 0));
+        expect(target.summary.tokens.total.total).toBe(
+          parts.reduce((n, p) => n + (p?.summary.tokens.total.total ?? 0), 0),
+        );
+        for (const [outcome, n] of Object.entries(target.summary.outcomes))
+          expect(n, outcome).toBe(
+            parts.reduce((k, p) => k + (p?.summary.outcomes[outcome as never] ?? 0), 0),
+          );
+      }
+
+      // What merge refuses, naming the folders.
+      const refused = [
+        [[pods4[0], pods4[1], pods4[2]], /shard 2\/4 missing/],
+        [[...pods4, pods4[0]], /is given twice/],
+      ] as const;
+      for (const [dirs, message] of refused) {
+        const r = await runCli(['merge', ...(dirs as readonly string[]), '--out', join(dir, 'never')]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+      }
+      // A shard folder holding another slice's results.
+      await cp(join(dir, 'pod-1', 'results.jsonl'), join(dir, 'pod-0', 'results.jsonl'));
+      const foreign = await runCli(['merge', ...pods4, '--out', join(dir, 'never')]);
+      expect(foreign.code).toBe(2);
+      expect(foreign.stderr).toMatch(/does not belong to shard 0\/4/);
     });
-  }, 120_000);
+  }, 180_000);
+
+  it('merge refuses a shard of another plan', async () => {
+    const a = join(dir, 'plan-a');
+    const b = join(dir, 'plan-b');
+    expect(
+      (await runCli(['run', 'datasets/smoke.csv', '--mock', '--no-progress', '--shard', '0/2', '--out', a]))
+        .code,
+    ).toBe(0);
+    const other = await runCli([
+      'run',
+      'datasets/smoke.csv',
+      '--mock',
+      '--no-progress',
+      '--shard',
+      '1/2',
+      '--repeat',
+      '2',
+      '--out',
+      b,
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    const r = await runCli(['merge', a, b, '--out', join(dir, 'never2')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/plan-b is a shard of another plan than .*plan-a/);
+  });
 
   it('--start-at in the past: starts at once and says how late', async () => {
     const out = join(dir, 'late');
