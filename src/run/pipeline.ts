@@ -9,6 +9,7 @@ import { planJobs } from '../plan/jobs.js';
 import { readRows, scanDatasets } from '../plan/rows.js';
 import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import type { Job, Target } from '../plan/types.js';
+import { writeReportHtml } from '../report/html/write-html.js';
 import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
 import type { Report } from '../report/schema.js';
@@ -57,6 +58,8 @@ export interface RunOutcome<R extends Report = Report> {
   reportPath: string;
   /** `junit.xml`: one test case per row × target × repeat (docs/junit.md). */
   junitPath: string;
+  /** `report.html`: the self-contained page with charts and every row (docs/report-html.md). */
+  htmlPath: string;
   /** Why the run stopped early, when it did. */
   aborted?: string;
 }
@@ -181,6 +184,8 @@ export async function runPipeline<Extra extends object>(
       session.resultsPath,
       junitOptionsFromReport(report, config.plan.repeat > 1),
     );
+    const htmlPath = join(outDir, 'report.html');
+    await writeReportHtml(htmlPath, report, session.resultsPath);
     const outcome: RunOutcome<Report & Extra> = {
       report,
       // Stopped for a lost gate (--abort-on-gate): a failed gate's exit code, not an abort's.
@@ -192,6 +197,7 @@ export async function runPipeline<Extra extends object>(
       resultsPath: session.resultsPath,
       reportPath,
       junitPath,
+      htmlPath,
     };
     if (session.abortedReason) outcome.aborted = session.abortedReason;
     return outcome;
