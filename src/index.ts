@@ -37,6 +37,7 @@ export { type RunConfig, type RunOptions, resolveRunConfig } from './plan/run-co
 export { resolveGrader, resolveTargets } from './plan/targets.js';
 export type { Job, Price, Target } from './plan/types.js';
 export { formatSummary } from './report/console.js';
+export { writeReportHtml } from './report/html/write-html.js';
 export { buildReport } from './report/json.js';
 export { type JunitCounts, type JunitOptions, writeJunitXml } from './report/junit-xml.js';
 export type { Report, ReportGrader } from './report/schema.js';

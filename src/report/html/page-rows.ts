@@ -78,6 +78,21 @@ export interface RowsInfo {
   maxRows: number;
 }
 
+/** The page's bounds; tests pass smaller ones. */
+export interface RowLimits {
+  textCap: number;
+  textBudget: number;
+  smallTextCap: number;
+  maxRows: number;
+}
+
+export const PAGE_LIMITS: RowLimits = {
+  textCap: TEXT_CAP,
+  textBudget: TEXT_BUDGET,
+  smallTextCap: SMALL_TEXT_CAP,
+  maxRows: MAX_PAGE_ROWS,
+};
+
 const round1 = (v: number | undefined) => (v === undefined ? null : Math.round(v * 10) / 10);
 
 /** Collects results.jsonl lines into table rows, keeping the page's size bounded. */
@@ -86,27 +101,29 @@ export class PageRowsBuilder {
   private readonly outcomeIndex = new Map<string, number>(OUTCOME_CLASSES.map((o, i) => [o, i]));
   private readonly rows: PageRow[] = [];
   private textChars = 0;
-  readonly info: RowsInfo = {
-    total: 0,
-    shown: 0,
-    textCap: TEXT_CAP,
-    smallTextCap: SMALL_TEXT_CAP,
-    cut: 0,
-    cutSmall: 0,
-    maxRows: MAX_PAGE_ROWS,
-  };
+  readonly info: RowsInfo;
 
   /** @param targets the report's targets, in order (the first is the reference of the diffs). */
   constructor(
     targets: readonly string[],
     private readonly flips: ReadonlyMap<string, Flip> = new Map(),
+    private readonly limits: RowLimits = PAGE_LIMITS,
   ) {
     for (const t of targets) this.targetOf(t);
+    this.info = {
+      total: 0,
+      shown: 0,
+      textCap: limits.textCap,
+      smallTextCap: limits.smallTextCap,
+      cut: 0,
+      cutSmall: 0,
+      maxRows: limits.maxRows,
+    };
   }
 
   add(r: JobResult): void {
     this.info.total++;
-    if (this.rows.length >= MAX_PAGE_ROWS) return;
+    if (this.rows.length >= this.limits.maxRows) return;
     this.info.shown++;
     const detail: RowDetail = {
       key: r.key,
@@ -178,12 +195,13 @@ export class PageRowsBuilder {
   }
 
   private cap(text: string): { text: string; cutFrom?: number } {
-    const limit = this.textChars >= TEXT_BUDGET ? SMALL_TEXT_CAP : TEXT_CAP;
+    const { textCap, textBudget, smallTextCap } = this.limits;
+    const limit = this.textChars >= textBudget ? smallTextCap : textCap;
     if (text.length <= limit) {
       this.textChars += text.length;
       return { text };
     }
-    if (limit === TEXT_CAP) this.info.cut++;
+    if (limit === textCap) this.info.cut++;
     else this.info.cutSmall++;
     this.textChars += limit;
     // Never end on half of a surrogate pair: the page would show a broken character.

@@ -7,16 +7,21 @@ import type { Report } from '../schema.js';
 import { pageAssets } from './assets.js';
 import { scriptJson } from './escape.js';
 import { baselineFlips, type PageData, pageData } from './page-data.js';
-import { PageRowsBuilder } from './page-rows.js';
+import { PAGE_LIMITS, PageRowsBuilder, type RowLimits } from './page-rows.js';
 import { pageHtml } from './template.js';
 
 const gzipAsync = promisify(gzip);
 
 /** Builds report.html's text: the report's figures and charts, and one table row per line of `resultsPath`. */
-export async function reportHtml(report: Report, resultsPath: string): Promise<string> {
+export async function reportHtml(
+  report: Report,
+  resultsPath: string,
+  limits: RowLimits = PAGE_LIMITS,
+): Promise<string> {
   const builder = new PageRowsBuilder(
     report.targets.map((t) => t.name),
     baselineFlips(report),
+    limits,
   );
   let tornTail = false;
   const missing = !(await exists(resultsPath));

@@ -1,6 +1,7 @@
 // report.html, part 6 of 6: reads the page data and draws the page. It sets
 // `data-ready` on <body>: "summary" once the sections and charts are drawn, "rows" once the
-// table is (or "error" when the rows could not be opened).
+// table is (or "error" when the rows could not be opened), with a performance mark of the same
+// name (`stepbench:summary`, `stepbench:rows`) that bench/html-report.mjs reads.
 const ui = globalThis.stepbenchPage;
 const { h } = ui;
 
@@ -82,6 +83,7 @@ function draw() {
     }
   }
   document.body.dataset.ready = 'summary';
+  performance.mark('stepbench:summary');
   return rows;
 }
 
@@ -99,6 +101,7 @@ async function drawRows(rows) {
   rows.table.replaceChildren();
   ui.rowsTable(rows.table, payload, data, (index) => ui.rowDetail(rows.detail, index, payload, data));
   document.body.dataset.ready = 'rows';
+  performance.mark('stepbench:rows');
 }
 
 drawRows(draw());
