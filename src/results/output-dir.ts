@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import type { OutputConfig } from '../plan/output.js';
 
 /** Files a run leaves in its folder; a folder holding any of them holds a run. */
-export const RUN_FILES = ['results.jsonl', 'report.json', 'plan.json', 'junit.xml'] as const;
+export const RUN_FILES = ['results.jsonl', 'report.json', 'plan.json', 'junit.xml', 'report.html'] as const;
 
 function reason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
