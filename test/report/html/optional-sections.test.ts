@@ -209,7 +209,7 @@ describe.skipIf(!canUseBrowser)('report.html: the parts only some runs have', ()
         [L, 'answer (reference)'],
       ]);
       expect(await page.$$eval('#row-detail .answer ins', (x) => x.map((e) => e.textContent))).toContain(
-        'Lyon.',
+        'Lyon',
       );
       expect(problems).toEqual([]);
     } finally {
