@@ -17,7 +17,9 @@ export interface PageAssets {
 export const PAGE_SCRIPTS = [
   'format.js',
   'charts.js',
-  'sections.js',
+  'sections-run.js',
+  'sections-charts.js',
+  'sections-compare.js',
   'rows-table.js',
   'row-detail.js',
   'main.js',

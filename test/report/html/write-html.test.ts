@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { pageAssets } from '../../../src/report/html/assets.js';
+import { PAGE_SCRIPTS, pageAssets } from '../../../src/report/html/assets.js';
 import { writeReportHtml } from '../../../src/report/html/write-html.js';
 import { buildReport } from '../../../src/report/json.js';
 import type { JobResult } from '../../../src/results/types.js';
@@ -51,6 +51,12 @@ describe('report.html as written', () => {
     const markup = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<style>[\s\S]*?<\/style>/g, '');
     expect(markup).not.toMatch(/\s(src|href|srcset)=/i);
     expect(markup).not.toMatch(/<link|<iframe|<object|<embed|<img/i);
+  });
+
+  it('inlines every script of assets/ (a new one cannot be forgotten)', async () => {
+    const files = await readdir(new URL('../../../src/report/html/assets/', import.meta.url));
+    expect(files.filter((f) => f.endsWith('.js')).sort()).toEqual([...PAGE_SCRIPTS].sort());
+    expect(PAGE_SCRIPTS.at(-1)).toBe('main.js');
   });
 
   it('inlines uPlot once', async () => {

@@ -1,4 +1,4 @@
-// report.html, part 2 of 6: the charts, drawn with uPlot (inlined once, a global of the page).
+// report.html, part 2 of 8: the charts, drawn with uPlot (inlined once, a global of the page).
 const ui = globalThis.stepbenchPage;
 const { uPlot } = globalThis;
 

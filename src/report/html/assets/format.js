@@ -1,4 +1,4 @@
-// report.html, part 1 of 6: building elements and formatting numbers. Each part is an inline
+// report.html, part 1 of 8: building elements and formatting numbers. Each part is an inline
 // module of the page; they share `globalThis.stepbenchPage`, and main.js draws the page.
 //
 // Model text and every other piece of data reach the page only through h() below, which makes

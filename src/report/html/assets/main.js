@@ -1,4 +1,4 @@
-// report.html, part 6 of 6: reads the page data and draws the page. It sets
+// report.html, part 8 of 8: reads the page data and draws the page. It sets
 // `data-ready` on <body>: "summary" once the sections and charts are drawn, "rows" once the
 // table is (or "error" when the rows could not be opened), with a performance mark of the same
 // name (`stepbench:summary`, `stepbench:rows`) that bench/html-report.mjs reads.

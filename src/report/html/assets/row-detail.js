@@ -1,4 +1,4 @@
-// report.html, part 5 of 6: a row's detail. Every target's answer to the same row and repeat side
+// report.html, part 7 of 8: a row's detail. Every target's answer to the same row and repeat side
 // by side, each diffed word by word against the reference target's.
 //
 // The diff runs here, when a row is opened, not when the page is built: only the rows someone

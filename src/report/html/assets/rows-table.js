@@ -1,4 +1,4 @@
-// report.html, part 4 of 6: the per-row table. Virtual scrolling: one spacer as tall as every
+// report.html, part 6 of 8: the per-row table. Virtual scrolling: one spacer as tall as every
 // row, and only the rows in view (plus OVERSCAN above and below) in the DOM, so 100,000 rows
 // stay fast. Filters and sorts work on an index array; rows themselves never move.
 const ui = globalThis.stepbenchPage;
