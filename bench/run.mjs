@@ -19,6 +19,7 @@ import capacitySearch, { defaultSettings as capacitySearchSettings } from './cap
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
 import coldStart, { defaultSettings as coldStartSettings } from './cold-start.mjs';
 import groundTruth, { defaultSettings as groundTruthSettings } from './ground-truth.mjs';
+import htmlReport, { defaultSettings as htmlReportSettings } from './html-report.mjs';
 import { parseSetting } from './lib/settings.mjs';
 import manyStreams, { defaultSettings as manyStreamsSettings } from './many-streams.mjs';
 import openLoop, { defaultSettings as openLoopSettings } from './open-loop.mjs';
@@ -37,6 +38,7 @@ const SUITES = [
   { suite: coldStart, defaults: coldStartSettings },
   { suite: wireLoad, defaults: wireLoadSettings },
   { suite: baselineStats, defaults: baselineStatsSettings },
+  { suite: htmlReport, defaults: htmlReportSettings },
 ];
 
 const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));

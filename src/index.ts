@@ -49,6 +49,7 @@ export {
   rebuildReports,
 } from './rebuild/rebuild.js';
 export { formatSummary } from './report/console.js';
+export { writeReportHtml } from './report/html/write-html.js';
 export { buildReport } from './report/json.js';
 export { type JunitCounts, type JunitOptions, writeJunitXml } from './report/junit-xml.js';
 export { RUN_FILE, type RunFile, readRunFile } from './report/run-file.js';

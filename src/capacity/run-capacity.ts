@@ -25,6 +25,7 @@ export interface CapacityOutcome {
   reportPath: string;
   resultsPath: string;
   junitPath: string;
+  htmlPath: string;
   exitCode: ExitCodeValue;
 }
 

@@ -119,7 +119,7 @@ export const capacityCommand: CommandModule<object, CapacityArgs> = {
       process.stdout.write(`${formatCurve(outcome.answer)}\n\n${summarizeAnswer(outcome.answer)}\n`);
       for (const w of outcome.report.health?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(
-        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\n`,
+        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\nhtml:    ${outcome.htmlPath}\n`,
       );
       process.exitCode = outcome.exitCode;
     } finally {

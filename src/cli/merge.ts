@@ -41,7 +41,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     const m = outcome.report.merged;
     process.stdout.write(
       `merged ${m?.count} shards: ${m?.shards.map((s) => `${s.index} (${s.results} results)`).join(', ')}\n` +
-        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\nsummary: ${outcome.summaryPath}\njunit:   ${outcome.junitPath}\n`,
+        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\nsummary: ${outcome.summaryPath}\njunit:   ${outcome.junitPath}\nhtml:    ${outcome.htmlPath}\n`,
     );
     process.exitCode = outcome.exitCode;
   },

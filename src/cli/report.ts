@@ -70,7 +70,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       );
     process.stdout.write(
       `rebuilt from ${rebuilt?.from.join(' and ')}; not in the results: ${rebuilt?.missing.join(', ')}\n` +
-        `report:  ${outcome.reportPath}\nsummary: ${outcome.summaryPath}\njunit:   ${outcome.junitPath}\n`,
+        `report:  ${outcome.reportPath}\nsummary: ${outcome.summaryPath}\njunit:   ${outcome.junitPath}\nhtml:    ${outcome.htmlPath}\n`,
     );
     process.exitCode = outcome.exitCode;
   },

@@ -290,7 +290,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       progress?.stop();
       process.stdout.write(`${formatSummary(outcome.report)}\n`);
       process.stdout.write(
-        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\n` +
+        `results: ${outcome.resultsPath}\nreport:  ${outcome.reportPath}\njunit:   ${outcome.junitPath}\nhtml:    ${outcome.htmlPath}\n` +
           (outcome.batchOutputPath ? `batch:   ${outcome.batchOutputPath}\n` : ''),
       );
       if (outcome.aborted) process.stderr.write(`run aborted: ${outcome.aborted}\n`);

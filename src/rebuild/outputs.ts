@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeReportHtml } from '../report/html/write-html.js';
 import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
 import type { Report } from '../report/schema.js';
@@ -10,12 +11,13 @@ export interface OutputPaths {
   reportPath: string;
   summaryPath: string;
   junitPath: string;
+  htmlPath: string;
 }
 
 /**
  * Every output a rebuilt report gets, written into `outDir` — the one place that writes them,
  * as the run's tail does for a live run: report.json, summary.md, junit.xml (streamed from the
- * results again).
+ * results again), report.html.
  */
 export async function writeRebuiltOutputs(
   outDir: string,
@@ -28,11 +30,11 @@ export async function writeRebuiltOutputs(
     reportPath: join(outDir, 'report.json'),
     summaryPath: join(outDir, 'summary.md'),
     junitPath: join(outDir, 'junit.xml'),
+    htmlPath: join(outDir, 'report.html'),
   };
   await writeReportJson(paths.reportPath, report);
   await writeSummaryMarkdown(paths.summaryPath, summaryMarkdown(report, extra.failedCheckSamples));
   await writeJunitXml(paths.junitPath, resultsPath, junitOptionsFromReport(report, extra.repeated));
-  // report.html (issue 11) goes here, once it exists:
-  //   await writeReportHtml(join(outDir, 'report.html'), report, resultsPath);
+  await writeReportHtml(paths.htmlPath, report, resultsPath);
   return paths;
 }

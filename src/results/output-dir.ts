@@ -13,6 +13,7 @@ export const RUN_FILES = [
   'run.json',
   'shard.json',
   'junit.xml',
+  'report.html',
 ] as const;
 
 function reason(err: unknown): string {

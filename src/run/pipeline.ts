@@ -13,6 +13,7 @@ import { readRows, scanDatasets } from '../plan/rows.js';
 import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import { inShard, type Shard } from '../plan/shard.js';
 import type { Job, Target } from '../plan/types.js';
+import { writeReportHtml } from '../report/html/write-html.js';
 import { writeReportJson } from '../report/json.js';
 import { junitOptionsFromReport, writeJunitXml } from '../report/junit-xml.js';
 import { writeRunFile } from '../report/run-file.js';
@@ -70,6 +71,8 @@ export interface RunOutcome<R extends Report = Report> {
   reportPath: string;
   /** `junit.xml`: one test case per row × target × repeat (docs/junit.md). */
   junitPath: string;
+  /** `report.html`: the self-contained page with charts and every row (docs/report-html.md). */
+  htmlPath: string;
   /** `--batch-output`: the Batch-API output file, when asked for. */
   batchOutputPath?: string;
   /** Why the run stopped early, when it did. */
@@ -267,6 +270,8 @@ export async function runPipeline<Extra extends object>(
       session.resultsPath,
       junitOptionsFromReport(report, config.plan.repeat > 1),
     );
+    const htmlPath = join(outDir, 'report.html');
+    await writeReportHtml(htmlPath, report, session.resultsPath);
     let batchOutputPath: string | undefined;
     if (config.batchOutput !== undefined) {
       batchOutputPath = config.batchOutput;
@@ -286,6 +291,7 @@ export async function runPipeline<Extra extends object>(
       resultsPath: session.resultsPath,
       reportPath,
       junitPath,
+      htmlPath,
       ...(batchOutputPath !== undefined ? { batchOutputPath } : {}),
     };
     if (session.abortedReason) outcome.aborted = session.abortedReason;

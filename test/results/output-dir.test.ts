@@ -35,11 +35,12 @@ describe('prepareOutputDir', () => {
     await expect(prepareOutputDir({ ...base, dir })).resolves.toBe(dir); // empty: fine
     await writeFile(join(dir, 'results.jsonl'), '{}\n');
     await writeFile(join(dir, 'junit.xml'), '<testsuites/>\n');
+    await writeFile(join(dir, 'report.html'), '<!doctype html>\n');
     await writeFile(join(dir, 'notes.txt'), 'mine');
     await expect(prepareOutputDir({ ...base, dir })).rejects.toThrow(UserError);
     await expect(prepareOutputDir({ ...base, dir, mode: 'resume' })).resolves.toBe(dir);
     await prepareOutputDir({ ...base, dir, mode: 'overwrite' });
-    // Only the run's own files go (a stale junit.xml would mislead CI); anything else the user keeps there stays.
+    // Only the run's own files go (a stale junit.xml or report.html would mislead); anything else the user keeps there stays.
     expect(await readdir(dir)).toEqual(['notes.txt']);
     await expect(prepareOutputDir({ ...base, dir, mode: 'resume' })).rejects.toThrow(/nothing to resume/);
   });
