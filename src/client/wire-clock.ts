@@ -20,9 +20,9 @@ export interface ConnectTiming {
 }
 
 /**
- * The latest read on one socket: stamped by a 'readable' listener registered before undici's own,
- * so it is taken before undici parses the bytes and before any body chunk or the response headers
- * reach the attempt (which may be a promise hop, a nextTick or a paused stream later).
+ * The latest read on one socket: stamped as the chunk enters the socket (its push()), so it is taken
+ * before undici parses the bytes and before any body chunk or the response headers reach the
+ * attempt (which may be a promise hop, a nextTick or a paused stream later).
  */
 export interface SocketReads {
   /** performance.now() ms of the latest read. */
@@ -111,11 +111,18 @@ export function timedConnector(options: buildConnector.BuildOptions): buildConne
 
 function watchReads(socket: Socket): void {
   const reads: SocketReads = { at: performance.now() };
-  // Registered before undici's own 'readable' listener (undici attaches it after this connector
-  // returns), so it runs first on every read. It reads nothing itself.
-  socket.on('readable', () => {
+  // Stamped where the bytes enter the process: libuv hands every chunk it read from the kernel to
+  // the socket's own push(), before any 'readable' event and before undici parses it. A
+  // 'readable' listener alone misses chunks that arrive while undici has stopped reading (a body
+  // stream paused by its consumer): no new 'readable' fires for them, and the bytes would be
+  // stamped with an older read — earlier than they came, which made a TTFT read shorter than the
+  // server's own once under load. Pushed later than handled can only make a time later, never
+  // earlier than the bytes arrived.
+  const push = socket.push.bind(socket);
+  socket.push = (chunk: unknown, encoding?: BufferEncoding) => {
     reads.at = performance.now();
-  });
+    return push(chunk, encoding);
+  };
   socketReads.set(socket, reads);
 }
 
