@@ -124,3 +124,13 @@ export function comparisonLegend(alpha: number): string[] {
     `(cost: of the mean per request) · * differs significantly: two-sided p < ${alpha}`,
   ];
 }
+
+/** What a differing row shows for one target: the reference's answer, "(the same answer)", or the word diff against it. */
+export function differingRowText(
+  o: { target: string; output?: string; error?: string; same?: boolean; diff?: string },
+  reference: string,
+): string {
+  if (o.output === undefined) return o.error ?? 'no answer';
+  if (o.target === reference) return o.output;
+  return o.same ? '(the same answer)' : (o.diff ?? o.output);
+}

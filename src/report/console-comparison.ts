@@ -1,4 +1,4 @@
-import { comparisonLegend, comparisonTable } from './comparison-table.js';
+import { comparisonLegend, comparisonTable, differingRowText } from './comparison-table.js';
 import { oneLine } from './console-baseline.js';
 import { formatInt } from './format.js';
 import type { Report } from './schema.js';
@@ -55,14 +55,7 @@ function differingRowLines(report: Report): string[] {
   for (const row of shown) {
     lines.push(`  ${oneLine(row.rowId, 60)} #${row.repeat}`);
     for (const o of row.outputs) {
-      const text =
-        o.output === undefined
-          ? (o.error ?? 'no answer')
-          : o.target === c.reference
-            ? o.output
-            : o.same
-              ? '(the same answer)'
-              : (o.diff ?? o.output);
+      const text = differingRowText(o, c.reference);
       lines.push(
         `    ${clip(o.target, width).padEnd(width)}  ${o.verdict.padEnd(9)} ${oneLine(text, 96 - width - 15)}`,
       );

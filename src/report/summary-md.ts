@@ -9,7 +9,7 @@ import {
   deltaValue,
   deltaVerdict,
 } from './baseline-format.js';
-import { comparisonLegend, comparisonTable } from './comparison-table.js';
+import { comparisonLegend, comparisonTable, differingRowText } from './comparison-table.js';
 import { gateUnit } from './console-run.js';
 import { formatInt, formatMs, formatPercent } from './format.js';
 import type { Report } from './schema.js';
@@ -127,14 +127,7 @@ export function comparisonMarkdown(report: Report): string[] {
     );
     for (const row of listed) {
       for (const o of row.outputs) {
-        const text =
-          o.output === undefined
-            ? (o.error ?? 'no answer')
-            : o.target === c.reference
-              ? o.output
-              : o.same
-                ? '(the same answer)'
-                : (o.diff ?? o.output);
+        const text = differingRowText(o, c.reference);
         lines.push(
           `| ${markdownText(`${row.rowId} #${row.repeat}`)} | ${markdownText(o.target)} | ${markdownText(o.verdict)} | ${markdownText(text, 200)} |`,
         );

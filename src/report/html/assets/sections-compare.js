@@ -10,6 +10,16 @@ const deltaValue = (metric, v) => {
   return ui.value(v);
 };
 
+/** A delta's value, change, interval, p and test cells, shared by both comparison tables. */
+const deltaCells = (d) => [
+  deltaValue(d.metric, d.baseline),
+  deltaValue(d.metric, d.current),
+  d.relative !== null ? ui.pct(d.relative) : deltaValue(d.metric, d.change),
+  d.interval ? `${ui.pct(d.interval.low)} … ${ui.pct(d.interval.high)}` : '–',
+  d.p === null ? '–' : d.p.toPrecision(2),
+  d.test,
+];
+
 ui.sections.baseline = (data) => {
   const b = data.baseline;
   if (!b) return null;
@@ -49,12 +59,7 @@ ui.sections.baseline = (data) => {
       b.deltas.map((d) => [
         d.target,
         d.metric,
-        deltaValue(d.metric, d.baseline),
-        deltaValue(d.metric, d.current),
-        d.relative !== null ? ui.pct(d.relative) : deltaValue(d.metric, d.change),
-        d.interval ? `${ui.pct(d.interval.low)} … ${ui.pct(d.interval.high)}` : '–',
-        d.p === null ? '–' : d.p.toPrecision(2),
-        d.test,
+        ...deltaCells(d),
         d.threshold ?? '',
         d.regression
           ? h('span', { class: 'fail', text: 'regression' })
@@ -125,12 +130,7 @@ ui.sections.comparison = (data) => {
         ['figure', String(c.reference), t.target, 'change', 'interval', 'p', 'test', ''],
         t.deltas.map((d) => [
           d.metric,
-          deltaValue(d.metric, d.baseline),
-          deltaValue(d.metric, d.current),
-          d.relative !== null ? ui.pct(d.relative) : deltaValue(d.metric, d.change),
-          d.interval ? `${ui.pct(d.interval.low)} … ${ui.pct(d.interval.high)}` : '–',
-          d.p === null ? '–' : d.p.toPrecision(2),
-          d.test,
+          ...deltaCells(d),
           d.significant ? h('span', { class: 'flip-changed', text: 'differs' }) : (d.note ?? ''),
         ]),
         [1, 2, 3, 5],
