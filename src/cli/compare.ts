@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { compareFinishedRuns, writeComparison } from '../compare/compare-command.js';
-import { UserError } from '../errors.js';
 import { baselineLines } from '../report/console-baseline.js';
 import { baselineMarkdown } from '../report/summary-md.js';
+import { alphaFlag } from './parse-flags.js';
 
 interface CompareArgs {
   baseline: string;
@@ -45,12 +45,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         'Own thresholds (they replace the defaults)',
       ),
   handler: async (argv) => {
-    let alpha: number | undefined;
-    if (argv.alpha !== undefined) {
-      alpha = Number(argv.alpha);
-      if (!Number.isFinite(alpha))
-        throw new UserError(`--alpha must be a number such as 0.05 (got ${argv.alpha})`);
-    }
+    const alpha = alphaFlag(argv.alpha);
     const { comparison, exitCode } = await compareFinishedRuns(argv.baseline, argv.current, {
       ...(argv.maxRegression ? { maxRegression: argv.maxRegression } : {}),
       ...(alpha !== undefined ? { alpha } : {}),

@@ -34,3 +34,11 @@ export function generationParams(argv: Record<string, unknown>): Record<string, 
   }
   return Object.keys(params).length > 0 ? params : undefined;
 }
+
+/** `--alpha` of `compare` and `report` as a number (its range is the library's to check); undefined when not given. */
+export function alphaFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const alpha = Number(text);
+  if (!Number.isFinite(alpha)) throw new UserError(`--alpha must be a number such as 0.05 (got ${text})`);
+  return alpha;
+}

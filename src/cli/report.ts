@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { UserError } from '../errors.js';
 import { rebuildReports } from '../rebuild/rebuild.js';
 import { formatSummary } from '../report/console.js';
+import { alphaFlag } from './parse-flags.js';
 
 interface ReportArgs {
   dir: string;
@@ -50,12 +50,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       )
       .example('$0 report reports/old --out reports/old-rebuilt', 'Leave the run’s own files as they are'),
   handler: async (argv) => {
-    let alpha: number | undefined;
-    if (argv.alpha !== undefined) {
-      alpha = Number(argv.alpha);
-      if (!Number.isFinite(alpha))
-        throw new UserError(`--alpha must be a number such as 0.05 (got ${argv.alpha})`);
-    }
+    const alpha = alphaFlag(argv.alpha);
     const outcome = await rebuildReports(argv.dir, {
       ...(argv.baseline !== undefined ? { baseline: argv.baseline } : {}),
       ...(argv.maxRegression ? { maxRegression: argv.maxRegression } : {}),

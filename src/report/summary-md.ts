@@ -210,7 +210,7 @@ export function baselineMarkdown(c: BaselineComparison | undefined): string[] {
     for (const d of c.deltas) {
       lines.push(
         `| ${markdownText(d.target)} | ${markdownText(d.metric)} | ${deltaValue(d, d.baseline)} | ${deltaValue(d, d.current)} | ` +
-          `${deltaChange(d)} | ${deltaInterval(d)} | ${markdownText(d.p === null && d.note ? d.note : deltaTest(d), 160)} | ${d.regression ? '**' + markdownText(deltaVerdict(d)) + '**' : markdownText(deltaVerdict(d))} |`,
+          `${deltaChange(d)} | ${deltaInterval(d)} | ${markdownText(d.p === null && d.note ? d.note : deltaTest(d), 160)} | ${d.regression ? `**${markdownText(deltaVerdict(d))}**` : markdownText(deltaVerdict(d))} |`,
       );
     }
   }

@@ -23,6 +23,7 @@ describe('examples/github-actions-matrix.yml', () => {
     expect(shard?.strategy?.matrix.index).toEqual(Array.from({ length: wf.env.SHARDS }, (_, i) => i));
     expect(merge?.needs).toBe('shard');
     const runText = shard?.steps.map((s) => s.run ?? '').find((t) => t.includes('npx stepbench run')) ?? '';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
     expect(runText).toContain('--shard ${{ matrix.index }}/${{ env.SHARDS }}');
     const runHelp = help('run');
     for (const flag of flags(runText)) expect(runHelp, flag).toContain(`${flag} `);
@@ -31,6 +32,7 @@ describe('examples/github-actions-matrix.yml', () => {
     const mergeHelp = help('merge');
     for (const flag of flags(mergeText)) expect(mergeHelp, flag).toContain(`${flag} `);
     const uploaded = shard?.steps.find((s) => s.with?.name)?.with?.name;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
     expect(uploaded).toBe('shard-${{ matrix.index }}');
     const pattern = merge?.steps.find((s) => s.with?.pattern)?.with?.pattern;
     expect(pattern).toBe('shard-*');
