@@ -2,7 +2,13 @@ import { UserError } from '../errors.js';
 import type { Report } from '../report/schema.js';
 import { DEFAULT_ALPHA } from './compare-runs.js';
 import { type MetricDelta, targetDeltas } from './metric-deltas.js';
-import { emptySamples, type RowRecord, samplesFromResults, type TargetSamples } from './run-side.js';
+import {
+  emptySamples,
+  type RowRecord,
+  type RunSide,
+  samplesFromResults,
+  type TargetSamples,
+} from './run-side.js';
 import { pairTargetRows, type TargetAgreement, type TargetRows } from './target-rows.js';
 import { type ComparedMetric, parseMetricKey, TARGET_COMPARED_METRICS } from './thresholds.js';
 
@@ -71,6 +77,23 @@ export async function compareTargets(
   if (names.length < 2) return undefined;
   const { targets, rows } = await samplesFromResults(resultsPath);
   return compareTargetSamples(report, targets, rows.values(), options);
+}
+
+/**
+ * The same from a run already read (`runSide`): the run's tail and the rebuild read their own
+ * results once for both the baseline comparison and this one. Undefined with fewer than two targets.
+ */
+export function compareTargetsOf(
+  report: Report,
+  own: Pick<RunSide, 'targets' | 'rows'>,
+  options: TargetsCompareOptions = {},
+): TargetsComparison | undefined {
+  checkReference(
+    options.reference,
+    report.targets.map((t) => t.name),
+  );
+  if (report.targets.length < 2) return undefined;
+  return compareTargetSamples(report, own.targets, own.rows?.values() ?? [], options);
 }
 
 const METRICS: ComparedMetric[] = TARGET_COMPARED_METRICS.map((k) => parseMetricKey(k) as ComparedMetric);

@@ -1,13 +1,13 @@
-import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { checkThresholdTargets, compareRuns, DEFAULT_ALPHA } from '../compare/compare-runs.js';
 import { loadRunSide, type RunSide, readReport, runSide } from '../compare/run-side.js';
-import { compareTargets } from '../compare/targets-compare.js';
+import { compareTargetsOf } from '../compare/targets-compare.js';
 import { type Threshold, thresholdsOrDefaults } from '../compare/thresholds.js';
 import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { RUN_FILE, type RunFile, readRunFile, runFileFromReport } from '../report/run-file.js';
 import type { Report } from '../report/schema.js';
+import { kindOf } from '../results/output-dir.js';
 import { findResultsFile, RESULTS_FILE } from '../results/results-file.js';
 import { checkedExitCode } from '../run/pipeline.js';
 import { type OutputPaths, writeRebuiltOutputs } from './outputs.js';
@@ -35,14 +35,6 @@ export interface RebuildOutcome extends OutputPaths {
   exitCode: ExitCodeValue;
   outDir: string;
   resultsPath: string;
-}
-
-async function kindOf(path: string): Promise<'missing' | 'dir' | 'file'> {
-  try {
-    return (await stat(path)).isDirectory() ? 'dir' : 'file';
-  } catch {
-    return 'missing';
-  }
 }
 
 /** The run's folder must exist and hold results; anything else is named in the error. */
@@ -140,17 +132,21 @@ export async function rebuildReports(dir: string, options: RebuildOptions = {}):
   });
   if (saved.shard) report.shard = saved.shard;
   if (saved.merged) report.merged = saved.merged;
-  const comparison = await compareTargets(report, resultsPath, {
-    ...(saved.reference !== undefined ? { reference: saved.reference } : {}),
-    ...(baseline ? { alpha: baseline.alpha } : {}),
-  });
-  if (comparison) report.comparison = comparison;
-  if (baseline) {
-    report.baseline = compareRuns(baseline.side, await runSide(dir, report, resultsPath), {
+  // One read of the results serves both comparisons, in the order the run's tail makes them.
+  const own = baseline || report.targets.length > 1 ? await runSide(dir, report, resultsPath) : undefined;
+  if (baseline && own) {
+    report.baseline = compareRuns(baseline.side, own, {
       thresholds: baseline.thresholds,
       alpha: baseline.alpha,
     });
   }
+  const comparison =
+    own &&
+    compareTargetsOf(report, own, {
+      ...(saved.reference !== undefined ? { reference: saved.reference } : {}),
+      ...(baseline ? { alpha: baseline.alpha } : {}),
+    });
+  if (comparison) report.comparison = comparison;
   const paths = await writeRebuiltOutputs(outDir, report, resultsPath, {
     failedCheckSamples: replayed.failedCheckSamples,
     repeated: saved.repeat > 1,

@@ -25,7 +25,8 @@ function reason(err: unknown): string {
   return (err as Error).message;
 }
 
-async function kindOf(path: string): Promise<'missing' | 'dir' | 'file'> {
+/** Whether `path` is missing, a folder or a file (the rebuild checks its inputs with it too). */
+export async function kindOf(path: string): Promise<'missing' | 'dir' | 'file'> {
   try {
     return (await stat(path)).isDirectory() ? 'dir' : 'file';
   } catch {

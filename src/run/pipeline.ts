@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
-import { checkReference, compareTargets } from '../compare/targets-compare.js';
+import { checkReference, compareTargetsOf } from '../compare/targets-compare.js';
 import type { BadRow, DatasetRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -246,17 +246,21 @@ export async function runPipeline<Extra extends object>(
         }),
       );
     }
-    if (baseline && config.baseline) {
-      const current = await runSide(outDir, report, session.resultsPath);
-      report.baseline = compareRuns(baseline, current, {
+    // One read of this run's results serves the baseline comparison and the targets' comparison.
+    const own =
+      baseline || targets.length > 1 ? await runSide(outDir, report, session.resultsPath) : undefined;
+    if (baseline && config.baseline && own) {
+      report.baseline = compareRuns(baseline, own, {
         thresholds: config.baseline.thresholds,
         alpha: config.baseline.alpha,
       });
     }
-    const comparison = await compareTargets(report, session.resultsPath, {
-      ...(config.reference !== undefined ? { reference: config.reference } : {}),
-      ...(config.baseline ? { alpha: config.baseline.alpha } : {}),
-    });
+    const comparison =
+      own &&
+      compareTargetsOf(report, own, {
+        ...(config.reference !== undefined ? { reference: config.reference } : {}),
+        ...(config.baseline ? { alpha: config.baseline.alpha } : {}),
+      });
     if (comparison) report.comparison = comparison;
     const reportPath = join(outDir, 'report.json');
     await writeReportJson(reportPath, report);
