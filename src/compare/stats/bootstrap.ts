@@ -42,8 +42,12 @@ export function statisticOf(sorted: ArrayLike<number>, stat: Statistic): number 
     for (let i = 0; i < n; i++) sum += sorted[i] as number;
     return sum / n;
   }
-  const rank = Math.min(n, Math.max(1, Math.ceil((stat.p / 100) * n)));
-  return sorted[rank - 1] as number;
+  return sorted[nearestRank(stat.p, n) - 1] as number;
+}
+
+/** 1-based nearest rank of percentile `p` among `n` sorted values. */
+function nearestRank(p: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
 }
 
 /**
@@ -66,8 +70,7 @@ function resampleStats(
       for (let i = 0; i < n; i++) sum += sorted[scratch[i] as number] as number;
       return sum / n;
     }
-    const rank = Math.min(n, Math.max(1, Math.ceil((stat.p / 100) * n)));
-    return sorted[scratch[rank - 1] as number] as number;
+    return sorted[scratch[nearestRank(stat.p, n) - 1] as number] as number;
   });
 }
 
