@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { type BaselineComparison, compareRuns, DEFAULT_ALPHA } from './compare-runs.js';
+import { alphaOrDefault, type BaselineComparison, compareRuns } from './compare-runs.js';
 import { loadRunSide } from './run-side.js';
 import { thresholdsOrDefaults } from './thresholds.js';
 
@@ -22,9 +21,7 @@ export async function compareFinishedRuns(
   currentPath: string,
   options: CompareCommandOptions = {},
 ): Promise<{ comparison: BaselineComparison; exitCode: ExitCodeValue }> {
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  if (!(alpha > 0 && alpha <= 0.5))
-    throw new UserError(`--alpha must be a number > 0 and ≤ 0.5 (got ${alpha})`);
+  const alpha = alphaOrDefault(options.alpha);
   const thresholds = thresholdsOrDefaults(options.maxRegression);
   const baseline = await loadRunSide(baselinePath);
   const current = await loadRunSide(currentPath);

@@ -39,6 +39,13 @@ export interface BaselineComparison {
   notes: string[];
 }
 
+/** The significance level given to `compare` or `report` (the run's goes through its settings schema), or the default. */
+export function alphaOrDefault(alpha: number | undefined): number {
+  const a = alpha ?? DEFAULT_ALPHA;
+  if (!(a > 0 && a <= 0.5)) throw new UserError(`--alpha must be a number > 0 and ≤ 0.5 (got ${a})`);
+  return a;
+}
+
 /** A threshold for a target the run does not have is a mistake in the command line: said, not ignored. */
 export function checkThresholdTargets(
   thresholds: readonly Threshold[],

@@ -1,5 +1,5 @@
 import { basename, join, resolve } from 'node:path';
-import { checkThresholdTargets, compareRuns, DEFAULT_ALPHA } from '../compare/compare-runs.js';
+import { alphaOrDefault, checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, type RunSide, readReport, runSide } from '../compare/run-side.js';
 import { compareTargetsOf } from '../compare/targets-compare.js';
 import { type Threshold, thresholdsOrDefaults } from '../compare/thresholds.js';
@@ -81,9 +81,7 @@ async function loadBaseline(
       );
     return undefined;
   }
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  if (!(alpha > 0 && alpha <= 0.5))
-    throw new UserError(`--alpha must be a number > 0 and ≤ 0.5 (got ${alpha})`);
+  const alpha = alphaOrDefault(options.alpha);
   const thresholds = thresholdsOrDefaults(options.maxRegression);
   checkThresholdTargets(thresholds, targets);
   return { side: await loadRunSide(options.baseline), thresholds, alpha };
