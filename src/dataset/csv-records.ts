@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
 import { type CsvError, type Info, parse } from 'csv-parse';
 import { countLineBreaks, NewlineIndex } from './newline-index.js';
 import type { RawItem } from './raw-record.js';
 import type { DatasetEncoding } from './types.js';
+import { datasetChunks } from './utf8-check.js';
 
 // A record with the wrong number of fields is one bad row; the parser resynchronises at the next
 // record delimiter. Any other parse error (quoting, mostly) leaves it unable to tell where records
@@ -50,9 +50,8 @@ export async function* readCsvRecords(
   });
   parser.resume();
 
-  const input = createReadStream(file);
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of datasetChunks(file, encoding)) {
       lines.add(chunk);
       // `once` rejects when the parser emits 'error'; the listener above has recorded it already.
       if (!parser.write(chunk)) await once(parser, 'drain').catch(() => undefined);
@@ -66,7 +65,6 @@ export async function* readCsvRecords(
     yield* drain(ready);
     if (failure) yield { kind: 'problem', line: 1, reason: headerOrParserReason(failure), fatal: true };
   } finally {
-    input.destroy();
     parser.destroy();
   }
 }

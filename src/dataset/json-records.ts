@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { JsonArraySplitter, JsonArrayStructureError } from './json-array-splitter.js';
 import { parseJsonText } from './json-text.js';
 import type { RawItem } from './raw-record.js';
 import type { DatasetEncoding } from './types.js';
+import { datasetChunks } from './utf8-check.js';
 
 /** Streams the rows of a `.json` file holding one array of row objects. */
 export async function* readJsonArrayRecords(
@@ -10,17 +11,20 @@ export async function* readJsonArrayRecords(
   encoding: DatasetEncoding = 'utf8',
 ): AsyncGenerator<RawItem> {
   const splitter = new JsonArraySplitter();
-  const input = createReadStream(file, { encoding });
+  // The decoder holds back a character split between two chunks until its last byte arrives.
+  const decoder = new StringDecoder(encoding);
   try {
-    for await (const chunk of input as AsyncIterable<string>) {
-      for (const element of splitter.push(chunk)) yield elementToItem(element.text, element.line);
+    for await (const chunk of datasetChunks(file, encoding)) {
+      for (const element of splitter.push(decoder.write(chunk)))
+        yield elementToItem(element.text, element.line);
     }
+    const rest = decoder.end();
+    if (rest !== '')
+      for (const element of splitter.push(rest)) yield elementToItem(element.text, element.line);
     splitter.end();
   } catch (error) {
     if (!(error instanceof JsonArrayStructureError)) throw error;
     yield { kind: 'problem', line: error.line, reason: error.message, fatal: true };
-  } finally {
-    input.destroy();
   }
 }
 

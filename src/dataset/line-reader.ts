@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import type { DatasetEncoding } from './types.js';
+import { datasetChunks } from './utf8-check.js';
 
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -22,28 +22,23 @@ export async function* readPhysicalLines(
 ): AsyncGenerator<PhysicalLine> {
   let line = 0;
   let carry: Buffer[] = [];
-  const input = createReadStream(file);
-  try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      let start = 0;
-      let end = chunk.indexOf(LINE_FEED);
-      while (end !== -1) {
-        const piece = chunk.subarray(start, end);
-        const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
-        carry = [];
-        line++;
-        yield { line, text: decodeLine(bytes, line, encoding) };
-        start = end + 1;
-        end = chunk.indexOf(LINE_FEED, start);
-      }
-      if (start < chunk.length) carry.push(chunk.subarray(start));
-    }
-    if (carry.length > 0) {
+  for await (const chunk of datasetChunks(file, encoding)) {
+    let start = 0;
+    let end = chunk.indexOf(LINE_FEED);
+    while (end !== -1) {
+      const piece = chunk.subarray(start, end);
+      const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
+      carry = [];
       line++;
-      yield { line, text: decodeLine(Buffer.concat(carry), line, encoding) };
+      yield { line, text: decodeLine(bytes, line, encoding) };
+      start = end + 1;
+      end = chunk.indexOf(LINE_FEED, start);
     }
-  } finally {
-    input.destroy();
+    if (start < chunk.length) carry.push(chunk.subarray(start));
+  }
+  if (carry.length > 0) {
+    line++;
+    yield { line, text: decodeLine(Buffer.concat(carry), line, encoding) };
   }
 }
 

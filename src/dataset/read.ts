@@ -17,7 +17,6 @@ import type { RawItem } from './raw-record.js';
 import { RowIdRegistry, rowContentHash } from './row-id.js';
 import { RowProblem } from './row-problem.js';
 import type { BadRowPolicy, DatasetEncoding, DatasetItem } from './types.js';
-import { checkUtf8 } from './utf8-check.js';
 
 export { type DatasetFormat, detectFormat } from './format.js';
 export { canonicalJson, rowContentHash } from './row-id.js';
@@ -33,8 +32,9 @@ export interface ReadDatasetOptions {
 
 /**
  * Streams a dataset file as validated rows, in file order, in constant memory (apart from the ids
- * kept to catch duplicates). Problems that leave the rest of the file unreadable (broken CSV
- * quoting, a JSON file that is not an array) throw `DatasetError` even when skipping bad rows.
+ * kept to catch duplicates, some 14 bytes a row). Problems that leave the rest of the file
+ * unreadable (broken CSV quoting, a JSON file that is not an array, bytes that are not UTF-8)
+ * throw `DatasetError` even when skipping bad rows, when the read reaches them.
  */
 export async function* readDataset(
   file: string,
@@ -44,7 +44,6 @@ export async function* readDataset(
   await assertReadableFile(file);
   const format = options.format ?? detectFormat(file);
   const encoding = options.encoding ?? 'utf8';
-  if (encoding === 'utf8') await checkUtf8(file);
   const ids = new RowIdRegistry();
   for await (const raw of rawItems(file, format, encoding)) {
     if (raw.kind === 'problem') {

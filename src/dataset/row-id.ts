@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { IdTable } from '../id-table.js';
 import { RowProblem } from './row-problem.js';
 import type { ChatMessage } from './types.js';
 
@@ -12,8 +13,6 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
-const HASH_PREFIX = Buffer.from('h_', 'latin1');
-
 /**
  * The id of a row without an `id` column: `h_` + the first 16 hex digits of the SHA-256 of what
  * is sent (messages and params). Independent of line numbers and machines, so resume and baseline
@@ -21,28 +20,25 @@ const HASH_PREFIX = Buffer.from('h_', 'latin1');
  */
 export function rowContentHash(messages: readonly ChatMessage[], params: Record<string, unknown>): string {
   const digest = createHash('sha256').update(canonicalJson({ messages, params })).digest();
-  // Built from bytes rather than `hex.slice()`: V8 would keep a slice's 64-character parent
-  // string alive, and the reader remembers every id to catch duplicates.
-  return Buffer.concat([HASH_PREFIX, Buffer.from(digest.subarray(0, 8).toString('hex'), 'latin1')]).toString(
-    'latin1',
-  );
+  return `h_${digest.toString('hex', 0, 8)}`;
 }
 
 /**
  * Hands out row ids within one file: an explicit id seen twice is an error naming the first line;
  * identical content without ids gets `<hash>#2`, `#3`, … in file order, so it stays deterministic.
- * Memory: one entry per row (ids must be remembered to spot duplicates).
+ * Memory: about 14 bytes per row (ids are kept as 64-bit hashes, see `IdTable`), plus one counter
+ * per repeated content hash.
  */
 export class RowIdRegistry {
-  private readonly firstLine = new Map<string, number>();
+  private readonly firstLine = new IdTable();
   private readonly nextCopy = new Map<string, number>();
 
   assign(explicitId: string | undefined, contentHash: () => string, line: number): string {
     if (explicitId !== undefined) {
       const first = this.firstLine.get(explicitId);
       if (first !== undefined)
-        throw new RowProblem(`duplicate id "${explicitId}" (first used on line ${first})`);
-      this.firstLine.set(explicitId, line);
+        throw new RowProblem(`duplicate id "${explicitId}" (first used on line ${first.line})`);
+      this.firstLine.add(explicitId, 0, line);
       return explicitId;
     }
     const hash = contentHash();
@@ -53,7 +49,7 @@ export class RowIdRegistry {
       id = `${hash}#${copy}`;
       this.nextCopy.set(hash, copy + 1);
     }
-    this.firstLine.set(id, line);
+    this.firstLine.add(id, 0, line);
     return id;
   }
 }

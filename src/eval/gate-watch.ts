@@ -78,7 +78,12 @@ export class GateWatch {
   private readonly tallies = new Map<string, Tally>();
   private tripped: string | undefined;
 
-  constructor(private readonly options: GateWatchOptions) {
+  /** The plan's size, learned after the start (a dataset checked alongside the run): bounds can tighten from now on. */
+  planKnown(plannedPerTarget: number): void {
+    this.options = { ...this.options, plannedPerTarget };
+  }
+
+  constructor(private options: GateWatchOptions) {
     this.watched = options.gates.filter(decidableEarly);
     for (const t of options.targets) this.tallies.set(t, this.emptyTally());
   }

@@ -137,6 +137,7 @@ export function resolveCapacityConfig(
     retryPolicy: { ...DEFAULT_RETRY_POLICY, retries: s.retries ?? CAPACITY_DEFAULTS.retries },
     timeouts: resolveTimeouts(s.timeouts),
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
+    prescanMs: s.prescan ?? RUN_DEFAULTS.prescanMs,
     // The first step's connections; later steps open theirs as they grow (reported as connect).
     preconnect:
       s.preconnect === false ? 0 : preconnectCount([capacityStepPhase(search, start)], OPEN_LOOP_CEILING),

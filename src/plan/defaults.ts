@@ -40,6 +40,12 @@ export const PRECONNECT_OPEN_LOOP_MAX = 256;
 /** Named timeouts and the Ctrl-C grace period of every run, ms. */
 export const RUN_DEFAULTS = {
   graceMs: 30_000,
+  /**
+   * How long the first request waits for the check of the datasets (design note 009): long enough
+   * for some 200,000 rows, so most datasets are checked whole first; a larger one is checked
+   * alongside, and the run still starts within about two seconds of the command.
+   */
+  prescanMs: 1_000,
   timeouts: { connectMs: 10_000, firstTokenMs: 120_000, idleMs: 60_000, totalMs: 600_000 },
 } as const;
 

@@ -1,6 +1,7 @@
 import { readDataset } from '../dataset/read.js';
 import type { BadRow, BadRowPolicy, DatasetEncoding, DatasetRow } from '../dataset/types.js';
 import { DatasetError, UserError } from '../errors.js';
+import { IdTable } from '../id-table.js';
 
 export interface DatasetOptions {
   onBadRow: BadRowPolicy;
@@ -8,19 +9,30 @@ export interface DatasetOptions {
 }
 
 /** Nothing to send: say which files, and why when every row was malformed (skipped). */
-function noRowsMessage(files: readonly string[], badRows: readonly BadRow[]): string {
+function noRowsMessage(files: readonly string[], firstBad: readonly BadRow[], badCount: number): string {
   const names = files.join(', ');
-  if (badRows.length === 0)
-    return `no rows to send: ${names} ${files.length > 1 ? 'hold' : 'holds'} no data rows`;
-  const shown = badRows.slice(0, 5).map((b) => `\n  ${b.file}:${b.line}: ${b.reason}`);
-  const more = badRows.length > 5 ? `\n  … and ${badRows.length - 5} more` : '';
-  return `no rows to send: every row of ${names} is malformed (${badRows.length} skipped):${shown.join('')}${more}`;
+  if (badCount === 0) return `no rows to send: ${names} ${files.length > 1 ? 'hold' : 'holds'} no data rows`;
+  const shown = firstBad.slice(0, 5).map((b) => `\n  ${b.file}:${b.line}: ${b.reason}`);
+  const more = badCount > 5 ? `\n  … and ${badCount - 5} more` : '';
+  return `no rows to send: every row of ${names} is malformed (${badCount} skipped):${shown.join('')}${more}`;
 }
 
 /** What a validation pass over the datasets found. */
 export interface DatasetScan {
+  /** Valid rows (a lower bound when `complete` is false). */
   rows: number;
   badRows: BadRow[];
+  /** False when the run ended before the check reached the end of the datasets (`-n 100` on a million rows). */
+  complete: boolean;
+}
+
+export interface ScanHooks {
+  /** Every valid row, in order (a shard counts its jobs here). */
+  onRow?(row: DatasetRow): void;
+  /** Every bad row, as found (skip policy only: under `fail` the first one throws); given, the scan keeps no list of its own. */
+  onBad?(bad: BadRow): void;
+  /** Aborted: the scan stops at the next row and resolves with what it counted, `complete: false`. */
+  signal?: AbortSignal;
 }
 
 /** Rows of several dataset files, in order, as one stream. Bad rows go to `onBad` (skip policy only). */
@@ -38,32 +50,49 @@ export async function* readRows(
 }
 
 /**
- * Reads every dataset once before any request is sent, so a bad row on line 900,000 stops the
- * run before it spends money rather than after. Also catches the same row id in two files, which
- * would make two jobs share a key. Memory: one id string per row.
+ * Reads every dataset once, to the end: every bad row (file:line), the same row id in two files
+ * (which would make two jobs share a key) and the number of rows. Memory: about 14 bytes per row
+ * for the ids (`IdTable`); each file's reader catches its own duplicates, so a second table is
+ * kept only when there are several files. When to run it and how long to wait for it is
+ * `DatasetCheck`'s decision.
  */
 export async function scanDatasets(
   files: readonly string[],
   options: DatasetOptions,
-  onRow?: (row: DatasetRow) => void,
+  hooks: ScanHooks = {},
 ): Promise<DatasetScan> {
   const { onBadRow } = options;
   const badRows: BadRow[] = [];
-  const firstSeen = new Map<string, string>();
+  // The first few and the count, for the message when no row at all is left.
+  const firstBad: BadRow[] = [];
+  let badCount = 0;
+  const bad = (row: BadRow) => {
+    if (badCount++ < 5) firstBad.push(row);
+    if (hooks.onBad) hooks.onBad(row);
+    else badRows.push(row);
+  };
+  const firstSeen = files.length > 1 ? new IdTable() : undefined;
   let rows = 0;
-  for await (const row of readRows(files, options, (bad) => badRows.push(bad))) {
-    const where = `${row.source.file}:${row.source.line}`;
-    const earlier = firstSeen.get(row.id);
-    if (earlier !== undefined) {
-      const reason = `duplicate row id "${row.id}" (first seen at ${earlier})`;
-      if (onBadRow === 'fail') throw new DatasetError(row.source.file, row.source.line, reason);
-      badRows.push({ file: row.source.file, line: row.source.line, reason });
-      continue;
+  for (let fileNumber = 0; fileNumber < files.length; fileNumber++) {
+    for await (const item of readDataset(files[fileNumber] as string, options)) {
+      if (hooks.signal?.aborted) return { rows, badRows, complete: false };
+      if (item.kind === 'bad') {
+        bad(item.bad);
+        continue;
+      }
+      const { row } = item;
+      const earlier = firstSeen?.get(row.id);
+      if (earlier !== undefined && earlier.file !== fileNumber) {
+        const reason = `duplicate row id "${row.id}" (first seen at ${files[earlier.file]}:${earlier.line})`;
+        if (onBadRow === 'fail') throw new DatasetError(row.source.file, row.source.line, reason);
+        bad({ file: row.source.file, line: row.source.line, reason });
+        continue;
+      }
+      firstSeen?.add(row.id, fileNumber, row.source.line);
+      rows++;
+      hooks.onRow?.(row);
     }
-    firstSeen.set(row.id, where);
-    rows++;
-    onRow?.(row);
   }
-  if (rows === 0) throw new UserError(noRowsMessage(files, badRows));
-  return { rows, badRows };
+  if (rows === 0) throw new UserError(noRowsMessage(files, firstBad, badCount));
+  return { rows, badRows, complete: true };
 }

@@ -95,6 +95,8 @@ export interface RunConfig {
   timeouts: ResolvedTimeouts;
   maxErrorRate?: number;
   graceMs: number;
+  /** `--prescan`: how long the first request waits for the dataset check, ms (Infinity: until it ends). */
+  prescanMs: number;
   /** Connections to open per origin before the clock starts (0: a cold start, on purpose). */
   preconnect: number;
   /** Seed of the open-loop arrival times; drawn at random (and reported) when not set. */
@@ -355,6 +357,7 @@ export function resolveRunConfig(
     timeouts: resolveTimeouts(s.timeouts),
     ...(s.maxErrorRate !== undefined ? { maxErrorRate: s.maxErrorRate } : {}),
     graceMs: s.grace ?? RUN_DEFAULTS.graceMs,
+    prescanMs: s.prescan ?? RUN_DEFAULTS.prescanMs,
     preconnect: s.preconnect === false ? 0 : preconnectCount(phases, maxConcurrency),
     ...(s.arrivalSeed !== undefined ? { arrivalSeed: s.arrivalSeed } : {}),
     output: outputConfig(options, s.out, 'reports/', s.recordHostname ?? false, s.resultsGzip ?? false),

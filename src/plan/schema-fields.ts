@@ -84,6 +84,27 @@ export function durationField() {
     });
 }
 
+/** `--prescan`: a duration, or `all` (wait for the whole check, however long) → ms or Infinity. */
+export function prescanField() {
+  return z
+    .union([z.number(), z.string()], {
+      error: (i) => `must be a duration such as 500ms or 2s, or 'all' (got ${shown(i.input)})`,
+    })
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && value.trim() === 'all') return Number.POSITIVE_INFINITY;
+      try {
+        return parseDuration(value, '');
+      } catch {
+        ctx.issues.push({
+          code: 'custom',
+          message: `must be a duration such as 500ms or 2s, or 'all' (got ${shown(value)})`,
+          input: value,
+        });
+        return z.NEVER;
+      }
+    });
+}
+
 /** A positive duration (a phase or a ramp that lasts 0 s means nothing). */
 export function positiveDurationField() {
   return durationField().refine((ms) => ms > 0, { message: 'must be longer than 0' });

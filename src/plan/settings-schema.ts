@@ -6,6 +6,7 @@ import {
   numberField,
   positiveDurationField,
   positiveNumber,
+  prescanField,
   textField,
   textList,
   wholeAtLeast0,
@@ -176,6 +177,8 @@ const commonShape = {
   arrivalSeed: wholeAtLeast0().optional(),
   timeouts: timeoutsSchema.optional(),
   grace: durationField().optional(),
+  /** How long the first request waits for the dataset check (default 1s; `all`: until it is done). */
+  prescan: prescanField().optional(),
   recordHostname: flagField().optional(),
   /** Write results.jsonl.gz instead of results.jsonl (src/results/writer.ts). */
   resultsGzip: flagField().optional(),

@@ -142,7 +142,9 @@ export function formatSummary(report: Report): string {
   const bad = badCount > 0 ? ` (${formatInt(badCount)} bad row${badCount === 1 ? '' : 's'} skipped)` : '';
   const lines = [
     `stepbench ${run.stepbenchVersion} · run ${run.id} · ${formatDuration(run.wallMs)} wall`,
-    `dataset     ${formatInt(dataset.rows)} rows from ${files}${bad}`,
+    dataset.complete === false
+      ? `dataset     ${formatInt(dataset.rows)}+ rows from ${files}${bad} (the run ended before the check reached the end)`
+      : `dataset     ${formatInt(dataset.rows)} rows from ${files}${bad}`,
   ];
   if (report.aborted) lines.push(`ABORTED     ${report.aborted.reason}`);
   if (report.failed) lines.push(`FAILED      ${report.failed.reason}`);

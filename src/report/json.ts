@@ -16,6 +16,7 @@ import {
   REPORT_SCHEMA_NAME,
   REPORT_SCHEMA_VERSION,
   type Report,
+  type ReportDataset,
   type ReportEnvironment,
   type ReportLimits,
   type ReportPhase,
@@ -39,7 +40,7 @@ export interface ReportInput {
   collector: MetricsCollector;
   run: ReportRun;
   targets: ReportTargetInput[];
-  dataset: { files: string[]; rows: number; badRows: BadRow[] };
+  dataset: ReportDataset;
   /** Defaults to the current process's (without the hostname, which may be private). */
   environment?: ReportEnvironment;
   aborted?: { reason: string };

@@ -45,8 +45,15 @@ export interface ReportEnvironment {
 
 export interface ReportDataset {
   files: string[];
+  /** Valid rows; a lower bound when `complete` is false. */
   rows: number;
   badRows: BadRow[];
+  /**
+   * False when the run ended before the check of the datasets, running alongside it, reached
+   * their end (`-n 100` on a million rows): `rows` and `badRows` cover the part read. Absent in
+   * reports of earlier versions, which always checked everything first.
+   */
+  complete?: boolean;
 }
 
 /** How the encoded histograms were recorded, so readers in any language can decode them. */

@@ -13,6 +13,7 @@ export class RunChecks {
   private readonly repeats: RepeatTracker | undefined;
   private readonly watch: GateWatch | undefined;
   private onLost: ((reason: string) => void) | undefined;
+  private readonly targetCount: number;
 
   /** `planned`: the jobs the plan holds over all targets (0 when unknown: time-bounded phases). */
   constructor(
@@ -20,6 +21,7 @@ export class RunChecks {
     targets: readonly string[],
     planned: number,
   ) {
+    this.targetCount = targets.length;
     if (config.plan.repeat > 1) this.repeats = new RepeatTracker();
     if (config.abortOnGate && config.gates.length > 0) {
       this.watch = new GateWatch({
@@ -30,6 +32,11 @@ export class RunChecks {
         plannedPerTarget: planned > 0 && targets.length > 0 ? Math.ceil(planned / targets.length) : null,
       });
     }
+  }
+
+  /** `planned` became known after the start (the dataset check ran alongside): the gate watch learns it. */
+  planKnown(planned: number): void {
+    if (planned > 0 && this.targetCount > 0) this.watch?.planKnown(Math.ceil(planned / this.targetCount));
   }
 
   add(result: JobResult): void {

@@ -19,7 +19,7 @@ export interface RunReportInput {
   targets: readonly Target[];
   /** The grader target, when `judge` assertions had one: its key is redacted like the targets'. */
   grader?: Target;
-  scan: { rows: number; badRows: BadRow[] };
+  scan: { rows: number; badRows: BadRow[]; complete: boolean };
   session: RunSession;
   records: readonly PhaseRecord[];
   outDir: string;
@@ -50,7 +50,12 @@ export function buildRunReport(input: RunReportInput): Report {
       ),
     },
     targets: targets.map(targetForReport),
-    dataset: { files: config.datasets, rows: input.scan.rows, badRows: input.scan.badRows },
+    dataset: {
+      files: config.datasets,
+      rows: input.scan.rows,
+      badRows: input.scan.badRows,
+      complete: input.scan.complete,
+    },
     environment: currentEnvironment(config.output.recordHostname),
     limits: {
       ...configuredLimits(config),
@@ -96,7 +101,7 @@ export interface RunFileInput {
   config: RunConfig;
   targets: readonly Target[];
   grader?: Target;
-  scan: { rows: number; badRows: BadRow[] };
+  scan: { rows: number; badRows: BadRow[]; complete: boolean };
   outDir: string;
   /** The session just opened: its start, clock, arrival seed and what a resume kept. */
   session: Pick<RunSession, 'startedAt' | 'runStart' | 'arrivalSeed' | 'resumed'>;
@@ -124,7 +129,12 @@ export function runFileFor(input: RunFileInput): RunFile {
     environment: currentEnvironment(config.output.recordHostname),
     targets: input.targets.map(targetForReport),
     ...(input.grader ? { grader: input.grader.model } : {}),
-    dataset: { files: config.datasets, rows: input.scan.rows, badRows: input.scan.badRows },
+    dataset: {
+      files: config.datasets,
+      rows: input.scan.rows,
+      badRows: input.scan.badRows,
+      complete: input.scan.complete,
+    },
     repeat: config.plan.repeat,
     slos: config.slos.map((s) => s.text),
     gates: [...config.gates.map((g) => g.text), ...(config.sloGates ? ['slo'] : [])],

@@ -12,11 +12,13 @@ export type { RunOptions } from '../plan/run-config.js';
  * runs out first, so the rows are cycled; an unbounded last phase then sends one pass of the
  * plan's size, not forever. Copies: the config's phases stay as resolved.
  */
-function phasesToRun(config: RunConfig, rows: number, targets: number) {
+function phasesToRun(config: RunConfig, rows: number | undefined, targets: number) {
   const phases: Phase[] = config.phases.map((p) => ({ ...p, bounds: { ...p.bounds } }));
   const endless = needsEndlessJobs(phases);
   const last = phases.at(-1);
   if (endless && last && last.bounds.durationMs === undefined && last.bounds.requests === undefined) {
+    // One pass of the dataset after a warmup: its length is the row count, so it must be known.
+    if (rows === undefined) return undefined;
     last.bounds = { requests: countJobs(rows, targets, { repeat: config.plan.repeat }) };
   }
   // Time-bounded phases make the total unknown in advance: 0 says so to progress displays.
@@ -24,17 +26,20 @@ function phasesToRun(config: RunConfig, rows: number, targets: number) {
     ? phases.every((p) => p.bounds.requests !== undefined && p.bounds.durationMs === undefined)
       ? phases.reduce((n, p) => n + (p.bounds.requests ?? 0), 0)
       : 0
-    : countJobs(rows, targets, config.plan);
+    : rows === undefined && config.plan.requests === undefined
+      ? 0
+      : countJobs(rows ?? 0, targets, config.plan);
   return { phases, requests: endless ? Number.POSITIVE_INFINITY : config.plan.requests, planned };
 }
 
 /** A `run`: the configured phases, one after another. */
 export function phasesShape(config: RunConfig): RunShape<object> {
-  let phases: Phase[] = [];
+  let phases: Phase[] | undefined;
   return {
     size(rows, targets) {
       const sized = phasesToRun(config, rows, targets.length);
-      phases = sized.phases;
+      if (!sized) return undefined;
+      phases ??= sized.phases;
       return {
         planned: sized.planned,
         ...(sized.requests !== undefined ? { requests: sized.requests } : {}),
@@ -42,7 +47,7 @@ export function phasesShape(config: RunConfig): RunShape<object> {
     },
     async drive(session, source, onResult) {
       const records = [];
-      for (const phase of phases) {
+      for (const phase of phases ?? []) {
         if (session.stopSignal.aborted) break;
         records.push(await session.runPhase(phase, source, onResult));
       }

@@ -39,7 +39,7 @@ describe('RowIdRegistry', () => {
 
   it('numbers repeated content hashes instead of failing', () => {
     const ids = new RowIdRegistry();
-    expect(['h_x', 'h_x', 'h_y', 'h_x'].map((hash, line) => ids.assign(undefined, () => hash, line))).toEqual(
+    expect(['h_x', 'h_x', 'h_y', 'h_x'].map((hash, line) => ids.assign(undefined, () => hash, line + 1))).toEqual(
       ['h_x', 'h_x#2', 'h_y', 'h_x#3'],
     );
   });
