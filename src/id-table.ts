@@ -113,3 +113,23 @@ function avalanche(value: number): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+/**
+ * A set of strings (job keys) in about 14 bytes each, on `IdTable`: for the keys a resumed run
+ * has done already, which can be millions. Same caveat: keys are compared by 64-bit hash.
+ */
+export class KeySet {
+  private readonly table = new IdTable();
+
+  has(key: string): boolean {
+    return this.table.has(key);
+  }
+
+  add(key: string): void {
+    this.table.add(key, 0, 1);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+}

@@ -60,6 +60,8 @@ export class Progress {
   private redraw(): void {
     if (!this.bar || !this.snapshot) return;
     const s = this.snapshot();
+    // The total can become known during the run (a big dataset is counted alongside it).
+    if (s.total > 0 && s.total !== this.bar.getTotal()) this.bar.setTotal(s.total);
     this.bar.update(s.done, { status: describeProgress(s) });
   }
 

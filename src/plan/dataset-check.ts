@@ -147,6 +147,7 @@ export class DatasetCheck {
       onBad: (bad) => this.badRows.push(bad),
       signal: this.cancelInThread.signal,
     });
+    if (!scan.complete) throw new CheckCancelled('the dataset check was cancelled');
     return { ...scan, badRows: [...this.badRows], shardJobs: counter.jobs() };
   }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
+import { KeySet } from '../id-table.js';
 import { isAnswered } from './outcomes.js';
 import { readResults } from './reader.js';
 import type { JobResult } from './types.js';
@@ -14,8 +15,8 @@ export function needsRerun(result: Pick<JobResult, 'outcome'>): boolean {
 }
 
 export interface PriorResults {
-  /** Keys of jobs already recorded and kept: the run skips them. */
-  done: Set<string>;
+  /** Keys of jobs already recorded and kept: the run skips them (a compact set: a resumed run may hold millions). */
+  done: KeySet;
   /** Results kept from the earlier run(s). */
   kept: number;
   /** Results dropped so their jobs run again (`--retry-errors`). */
@@ -42,7 +43,7 @@ export async function preparePriorResults(
   path: string,
   options: { retryErrors: boolean; onKept: (result: JobResult) => void },
 ): Promise<PriorResults> {
-  const prior: PriorResults = { done: new Set(), kept: 0, dropped: 0, endedAtMs: 0 };
+  const prior: PriorResults = { done: new KeySet(), kept: 0, dropped: 0, endedAtMs: 0 };
   if (!existsSync(path)) return prior;
   let needsRewrite = false;
   for await (const result of readResults(path, (line) => {
@@ -63,7 +64,7 @@ export async function preparePriorResults(
   // The temporary file keeps the kind of the results file (.gz is written compressed).
   const tmp = path.endsWith('.gz') ? `${path.slice(0, -3)}.resume-tmp.gz` : `${path}.resume-tmp`;
   const writer = needsRewrite ? await ResultsWriter.open(tmp) : undefined;
-  const seen = new Set<string>();
+  const seen = new KeySet();
   for await (const result of readResults(path)) {
     if (!prior.done.has(result.key) || seen.has(result.key)) continue;
     seen.add(result.key);

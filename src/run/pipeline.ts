@@ -7,6 +7,7 @@ import { checkReference, compareTargetsOf } from '../compare/targets-compare.js'
 import type { BadRow, DatasetRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { KeySet } from '../id-table.js';
 import { CheckCancelled, type CheckResult, DatasetCheck } from '../plan/dataset-check.js';
 import { planFingerprint } from '../plan/fingerprint.js';
 import { jobKey, planJobs } from '../plan/jobs.js';
@@ -117,7 +118,7 @@ async function* stopOnInputError(
   }
 }
 
-async function* skipDone(jobs: AsyncIterable<Job>, done: Set<string>): AsyncGenerator<Job> {
+async function* skipDone(jobs: AsyncIterable<Job>, done: Pick<KeySet, 'has'>): AsyncGenerator<Job> {
   for await (const job of jobs) if (!done.has(job.key)) yield job;
 }
 
@@ -290,7 +291,7 @@ async function runChecked<Extra extends object>(
     stopForInput,
   );
   const source = new JobSource(
-    skipDone(shard ? onlyShard(planned$, shard) : planned$, session.resumed?.done ?? new Set()),
+    skipDone(shard ? onlyShard(planned$, shard) : planned$, session.resumed?.done ?? new KeySet()),
   );
   let records: PhaseRecord[] = [];
   try {

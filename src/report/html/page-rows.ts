@@ -121,9 +121,16 @@ export class PageRowsBuilder {
     };
   }
 
+  /** Keeps the row for `result()` (tests; `write-html.ts` streams `row()`'s instead). */
   add(r: JobResult): void {
+    const row = this.row(r);
+    if (row) this.rows.push(row);
+  }
+
+  /** The table row of one result; undefined past `maxRows` (counted in `info` either way). */
+  row(r: JobResult): PageRow | undefined {
     this.info.total++;
-    if (this.rows.length >= this.limits.maxRows) return;
+    if (this.info.shown >= this.limits.maxRows) return undefined;
     this.info.shown++;
     const detail: RowDetail = {
       key: r.key,
@@ -154,7 +161,7 @@ export class PageRowsBuilder {
     if (r.expected !== undefined) detail.expected = this.cap(r.expected).text;
     if (r.checks) detail.checks = r.checks;
     if (r.toolCalls?.length) detail.toolCalls = r.toolCalls;
-    this.rows.push([
+    return [
       r.rowId,
       this.targetOf(r.target),
       r.repeat,
@@ -166,15 +173,19 @@ export class PageRowsBuilder {
       r.cost ?? null,
       this.flips.get(r.key) ?? null,
       detail,
-    ]);
+    ];
   }
 
   result(): PageRows {
+    return { ...this.names(), rows: this.rows };
+  }
+
+  /** The names the rows' indexes point to (complete once every result was added). */
+  names(): Omit<PageRows, 'rows'> {
     return {
       targets: [...this.targetIndex.keys()],
       outcomes: [...this.outcomeIndex.keys()],
       verdicts: VERDICTS,
-      rows: this.rows,
     };
   }
 

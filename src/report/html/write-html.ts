@@ -1,16 +1,13 @@
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { readResults } from '../../results/reader.js';
 import type { Report } from '../schema.js';
 import { pageAssets } from './assets.js';
 import { scriptJson } from './escape.js';
+import { PackedRows } from './packed-rows.js';
 import { baselineFlips, type PageData, pageData } from './page-data.js';
 import { PAGE_LIMITS, PageRowsBuilder, type RowLimits } from './page-rows.js';
 import { pageHtml } from './template.js';
-
-const gzipAsync = promisify(gzip);
 
 /** Builds report.html's text: the report's figures and charts, and one table row per line of `resultsPath`. */
 export async function reportHtml(
@@ -25,17 +22,20 @@ export async function reportHtml(
   );
   let tornTail = false;
   const missing = !(await exists(resultsPath));
+  // The rows are most of a big page and repeat themselves: gzip makes 100,000 of them a few MB;
+  // the page opens them with the browser's DecompressionStream.
+  const packedRows = new PackedRows();
   if (!missing) {
     for await (const r of readResults(resultsPath, () => {
       tornTail = true;
-    }))
-      builder.add(r);
+    })) {
+      const row = builder.row(r);
+      if (row) await packedRows.add(row);
+    }
   }
+  const packed = await packedRows.finish(builder.names());
   const rows: PageData['rows'] = { ...builder.info, tornTail, missing };
   const data = pageData(report, rows);
-  // The rows are most of a big page and repeat themselves: gzip makes 100,000 of them a few MB;
-  // the page opens them with the browser's DecompressionStream.
-  const packed = await gzipAsync(Buffer.from(JSON.stringify(builder.result()), 'utf8'));
   return pageHtml({
     title: data.title,
     dataJson: scriptJson(data),
