@@ -32,7 +32,7 @@ export interface ReadDatasetOptions {
 
 /**
  * Streams a dataset file as validated rows, in file order, in constant memory (apart from the ids
- * kept to catch duplicates, some 14 bytes a row). Problems that leave the rest of the file
+ * kept to catch duplicates, 24–48 bytes a row). Problems that leave the rest of the file
  * unreadable (broken CSV quoting, a JSON file that is not an array, bytes that are not UTF-8)
  * throw `DatasetError` even when skipping bad rows, when the read reaches them.
  */

@@ -26,7 +26,7 @@ export function rowContentHash(messages: readonly ChatMessage[], params: Record<
 /**
  * Hands out row ids within one file: an explicit id seen twice is an error naming the first line;
  * identical content without ids gets `<hash>#2`, `#3`, … in file order, so it stays deterministic.
- * Memory: about 14 bytes per row (ids are kept as 64-bit hashes, see `IdTable`), plus one counter
+ * Memory: 24–48 bytes per row (ids are kept as 64-bit hashes, see `IdTable`), plus one counter
  * per repeated content hash.
  */
 export class RowIdRegistry {

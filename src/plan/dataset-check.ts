@@ -157,7 +157,7 @@ export class DatasetCheck {
         workerData: input,
         // Reading makes garbage fast; a small heap makes the worker collect it often instead of
         // growing (the ids live in typed arrays outside this heap).
-        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
+        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 },
       });
       this.worker = worker;
       // The run does not wait for its check to finish before exiting (a `-n 100` run cancels it).

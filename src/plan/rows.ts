@@ -51,7 +51,7 @@ export async function* readRows(
 
 /**
  * Reads every dataset once, to the end: every bad row (file:line), the same row id in two files
- * (which would make two jobs share a key) and the number of rows. Memory: about 14 bytes per row
+ * (which would make two jobs share a key) and the number of rows. Memory: 24–48 bytes per row
  * for the ids (`IdTable`); each file's reader catches its own duplicates, so a second table is
  * kept only when there are several files. When to run it and how long to wait for it is
  * `DatasetCheck`'s decision.

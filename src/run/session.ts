@@ -84,6 +84,18 @@ export interface ProgressSnapshot {
   phase: string | null;
 }
 
+/** A result entering the statistics: the metrics, the goodput and the run's checks (`onCounted`). */
+function countIn(
+  overall: MetricsCollector,
+  goodput: ReadonlyMap<string, GoodputTracker>,
+  onCounted: ((result: JobResult) => void) | undefined,
+  result: JobResult,
+): void {
+  overall.add(result);
+  goodput.get(result.target)?.add(result);
+  onCounted?.(result);
+}
+
 function goodputTrackers(targets: readonly Target[], slos: Slo[]): Map<string, GoodputTracker> {
   return new Map(targets.map((t) => [t.name, new GoodputTracker(slos)]));
 }
@@ -135,12 +147,13 @@ export class RunSession {
     private readonly writer: ResultsWriter,
     private readonly transport: Transport,
     overall: MetricsCollector,
+    goodput: Map<string, GoodputTracker>,
     resumed: PriorResults | undefined,
   ) {
     this.resumed = resumed;
     this.resultsPath = join(options.outDir, options.resultsFile ?? RESULTS_FILE);
     this.overall = overall;
-    this.goodput = goodputTrackers(options.targets, options.slos);
+    this.goodput = goodput;
     const clock = options.clock ?? realClock;
     const { now } = clock;
     this.clock = clock;
@@ -200,13 +213,15 @@ export class RunSession {
   static async open(options: SessionOptions): Promise<RunSession> {
     const overall = new MetricsCollector(options.targets);
     const path = join(options.outDir, options.resultsFile ?? RESULTS_FILE);
+    const goodput = goodputTrackers(options.targets, options.slos);
     let resumed: PriorResults | undefined;
-    const kept: JobResult[] = [];
     if (options.resume) {
+      // Kept results go into the statistics as they are read, not held: a resumed run may have
+      // a million of them.
       resumed = await preparePriorResults(path, {
         retryErrors: options.resume.retryErrors,
         onKept: (r) => {
-          if (!r.warmup) kept.push(r);
+          if (!r.warmup) countIn(overall, goodput, options.onCounted, r);
         },
       });
     }
@@ -227,8 +242,7 @@ export class RunSession {
         options.stop ? AbortSignal.any([bounded, options.stop]) : bounded,
       );
     }
-    const session = new RunSession(options, writer, transport, overall, resumed);
-    for (const r of kept) session.addToStatistics(r);
+    const session = new RunSession(options, writer, transport, overall, goodput, resumed);
     session.health.start();
     return session;
   }
@@ -287,9 +301,7 @@ export class RunSession {
   }
 
   private addToStatistics(result: JobResult): void {
-    this.overall.add(result);
-    this.goodput.get(result.target)?.add(result);
-    this.options.onCounted?.(result);
+    countIn(this.overall, this.goodput, this.options.onCounted, result);
   }
 
   /** Runs one phase to its bounds (or until the jobs run out or the run stops). */
