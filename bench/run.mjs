@@ -15,6 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import baselineStats, { defaultSettings as baselineStatsSettings } from './baseline-stats.mjs';
+import bigDataset, { defaultSettings as bigDatasetSettings } from './big-dataset.mjs';
 import capacitySearch, { defaultSettings as capacitySearchSettings } from './capacity-search.mjs';
 import clientOverhead, { defaultSettings as clientOverheadSettings } from './client-overhead.mjs';
 import coldStart, { defaultSettings as coldStartSettings } from './cold-start.mjs';
@@ -39,6 +40,7 @@ const SUITES = [
   { suite: wireLoad, defaults: wireLoadSettings },
   { suite: baselineStats, defaults: baselineStatsSettings },
   { suite: htmlReport, defaults: htmlReportSettings },
+  { suite: bigDataset, defaults: bigDatasetSettings },
 ];
 
 const REPORT_DIR = fileURLToPath(new URL('../reports/bench/', import.meta.url));
