@@ -33,35 +33,53 @@ export interface ScanHooks {
   onBad?(bad: BadRow): void;
   /** Aborted: the scan stops at the next row and resolves with what it counted, `complete: false`. */
   signal?: AbortSignal;
+  /** Asked after every row: a promise makes the scan wait for it (the worker's pacing). */
+  pace?(): Promise<void> | undefined;
 }
 
-/** Rows of several dataset files, in order, as one stream. Bad rows go to `onBad` (skip policy only). */
+/**
+ * Rows of several dataset files, in order, as one stream, each validated: a bad row, or the same
+ * row id in two files (which would make two jobs share a key), throws `DatasetError` under `fail`
+ * and goes to `onBad` under `skip`. The run's planner reads through here too, so a row it sends
+ * has passed every check even when the dataset check is still behind (design note 009). Memory:
+ * 24–48 bytes per row for the ids (`IdTable`); each file's reader catches its own duplicates,
+ * and a second table is kept only when there are several files.
+ */
 export async function* readRows(
   files: readonly string[],
   options: DatasetOptions,
   onBad?: (bad: BadRow) => void,
 ): AsyncGenerator<DatasetRow> {
-  for (const file of files) {
-    for await (const item of readDataset(file, options)) {
-      if (item.kind === 'row') yield item.row;
-      else onBad?.(item.bad);
+  const firstSeen = files.length > 1 ? new IdTable() : undefined;
+  for (let fileNumber = 0; fileNumber < files.length; fileNumber++) {
+    for await (const item of readDataset(files[fileNumber] as string, options)) {
+      if (item.kind === 'bad') {
+        onBad?.(item.bad);
+        continue;
+      }
+      const { row } = item;
+      const earlier = firstSeen?.get(row.id);
+      if (earlier !== undefined && earlier.file !== fileNumber) {
+        const reason = `duplicate row id "${row.id}" (first seen at ${files[earlier.file]}:${earlier.line})`;
+        if (options.onBadRow === 'fail') throw new DatasetError(row.source.file, row.source.line, reason);
+        onBad?.({ file: row.source.file, line: row.source.line, reason });
+        continue;
+      }
+      firstSeen?.add(row.id, fileNumber, row.source.line);
+      yield row;
     }
   }
 }
 
 /**
- * Reads every dataset once, to the end: every bad row (file:line), the same row id in two files
- * (which would make two jobs share a key) and the number of rows. Memory: 24–48 bytes per row
- * for the ids (`IdTable`); each file's reader catches its own duplicates, so a second table is
- * kept only when there are several files. When to run it and how long to wait for it is
- * `DatasetCheck`'s decision.
+ * Reads every dataset once, to the end (`readRows`): every bad row and the number of rows. When
+ * to run it and how long to wait for it is `DatasetCheck`'s decision.
  */
 export async function scanDatasets(
   files: readonly string[],
   options: DatasetOptions,
   hooks: ScanHooks = {},
 ): Promise<DatasetScan> {
-  const { onBadRow } = options;
   const badRows: BadRow[] = [];
   // The first few and the count, for the message when no row at all is left.
   const firstBad: BadRow[] = [];
@@ -71,27 +89,13 @@ export async function scanDatasets(
     if (hooks.onBad) hooks.onBad(row);
     else badRows.push(row);
   };
-  const firstSeen = files.length > 1 ? new IdTable() : undefined;
   let rows = 0;
-  for (let fileNumber = 0; fileNumber < files.length; fileNumber++) {
-    for await (const item of readDataset(files[fileNumber] as string, options)) {
-      if (hooks.signal?.aborted) return { rows, badRows, complete: false };
-      if (item.kind === 'bad') {
-        bad(item.bad);
-        continue;
-      }
-      const { row } = item;
-      const earlier = firstSeen?.get(row.id);
-      if (earlier !== undefined && earlier.file !== fileNumber) {
-        const reason = `duplicate row id "${row.id}" (first seen at ${files[earlier.file]}:${earlier.line})`;
-        if (onBadRow === 'fail') throw new DatasetError(row.source.file, row.source.line, reason);
-        bad({ file: row.source.file, line: row.source.line, reason });
-        continue;
-      }
-      firstSeen?.add(row.id, fileNumber, row.source.line);
-      rows++;
-      hooks.onRow?.(row);
-    }
+  for await (const row of readRows(files, options, bad)) {
+    if (hooks.signal?.aborted) return { rows, badRows, complete: false };
+    rows++;
+    hooks.onRow?.(row);
+    const wait = hooks.pace?.();
+    if (wait) await wait;
   }
   if (rows === 0) throw new UserError(noRowsMessage(files, firstBad, badCount));
   return { rows, badRows, complete: true };

@@ -19,6 +19,17 @@ describe('resolveRunConfig: one place for every default', () => {
     ).toBe(true);
   });
 
+  it('--prescan: a duration, or all for no limit; 1 s by default; anything else names the flag', () => {
+    expect(resolveRunConfig({ datasets: ['d.csv'], env }, undefined).prescanMs).toBe(RUN_DEFAULTS.prescanMs);
+    expect(resolveRunConfig({ datasets: ['d.csv'], prescan: '250ms', env }, undefined).prescanMs).toBe(250);
+    expect(resolveRunConfig({ datasets: ['d.csv'], prescan: 'all', env }, undefined).prescanMs).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(() =>
+      resolveRunConfig({ datasets: ['d.csv'], prescan: 'soon', env }, undefined, { path: flagPath }),
+    ).toThrow(/prescan.*must be a duration such as 500ms or 2s, or 'all' \(got "soon"\)/);
+  });
+
   it('fills every default', () => {
     const c = resolveRunConfig({ datasets: ['d.csv'], env }, undefined);
     expect(c.timeouts).toEqual(RUN_DEFAULTS.timeouts);
