@@ -59,7 +59,10 @@ async function writeDataset(path, rows) {
  */
 function cli(args, { env = {}, killWhen } = {}) {
   return new Promise((resolve, reject) => {
-    const rssFile = join(tmpdir(), `stepbench-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const rssFile = join(
+      tmpdir(),
+      `stepbench-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`,
+    );
     const spawnedAt = Date.now();
     const child = spawn(process.execPath, ['--import', PRELOAD, CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', STEP_API_KEY: 'bench-key', BENCH_PEAK_RSS_FILE: rssFile, ...env },
@@ -86,7 +89,8 @@ function cli(args, { env = {}, killWhen } = {}) {
 }
 
 function expectExit(step, outcome, code = 0) {
-  if (outcome.code !== code) throw new Error(`${step} exited ${outcome.signal ?? outcome.code}:\n${outcome.stderr}`);
+  if (outcome.code !== code)
+    throw new Error(`${step} exited ${outcome.signal ?? outcome.code}:\n${outcome.stderr}`);
 }
 
 async function lineCount(path) {
@@ -125,7 +129,15 @@ function killAt(resultsPath, lines) {
 }
 
 async function runCase({ rows, dataset, url, settings, log, work }) {
-  const base = ['--base-url', url, '-c', String(settings.concurrency), '-n', String(settings.requests), '--no-progress'];
+  const base = [
+    '--base-url',
+    url,
+    '-c',
+    String(settings.concurrency),
+    '-n',
+    String(settings.requests),
+    '--no-progress',
+  ];
   const out = join(work, `run-${rows}`);
   log(`${rows} rows: run -n ${settings.requests}`);
   const run = await cli(['run', dataset, ...base, '--out', out]);
@@ -182,7 +194,8 @@ async function runCase({ rows, dataset, url, settings, log, work }) {
 
 export default {
   name: 'big-dataset',
-  describe: '1,000,000 rows vs 10,000: time to the first request, throughput, peak RSS of run/resume/report/merge',
+  describe:
+    '1,000,000 rows vs 10,000: time to the first request, throughput, peak RSS of run/resume/report/merge',
   reportFile: 'big-dataset.json',
   async run({ log, settings }) {
     if (!existsSync(CLI)) throw new Error('run `npm run build` first (dist/cli/main.js is missing)');
@@ -222,7 +235,13 @@ export default {
       { title: 'resumed/merged lines', value: (c) => `${c.resumedLines}/${c.mergedLines}` },
     ]);
     const big = cases.at(-1);
-    const peak = Math.max(big.runPeakMB, big.resumePeakMB, big.reportPeakMB, big.shardPeakMB, big.mergePeakMB);
+    const peak = Math.max(
+      big.runPeakMB,
+      big.resumePeakMB,
+      big.reportPeakMB,
+      big.shardPeakMB,
+      big.mergePeakMB,
+    );
     const checks = formatChecks(
       [
         {
@@ -243,7 +262,9 @@ export default {
         {
           target: 'every job once after resume and after merge',
           measured: cases.map((c) => `${c.resumedLines}/${c.mergedLines} of ${settings.requests}`).join(', '),
-          pass: cases.every((c) => c.resumedLines === settings.requests && c.mergedLines === settings.requests),
+          pass: cases.every(
+            (c) => c.resumedLines === settings.requests && c.mergedLines === settings.requests,
+          ),
         },
       ],
       12,

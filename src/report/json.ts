@@ -1,7 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { BadRow } from '../dataset/types.js';
 import type { GoodputSummary } from '../eval/slo.js';
 import { sumCheckSummaries } from '../metrics/check-counts.js';
 import type { MetricsCollector } from '../metrics/collector.js';

@@ -4,13 +4,13 @@ import { type Clock, realClock } from '../clock.js';
 import { checkThresholdTargets, compareRuns } from '../compare/compare-runs.js';
 import { loadRunSide, runSide } from '../compare/run-side.js';
 import { checkReference, compareTargetsOf } from '../compare/targets-compare.js';
-import type { BadRow, DatasetRow } from '../dataset/types.js';
+import type { BadRow } from '../dataset/types.js';
 import { UserError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { KeySet } from '../id-table.js';
 import { CheckCancelled, type CheckResult, DatasetCheck } from '../plan/dataset-check.js';
 import { planFingerprint } from '../plan/fingerprint.js';
-import { jobKey, planJobs } from '../plan/jobs.js';
+import { planJobs } from '../plan/jobs.js';
 import { type DatasetScan, readRows } from '../plan/rows.js';
 import { definedSettings, type RunConfig } from '../plan/run-config.js';
 import { inShard, type Shard } from '../plan/shard.js';
@@ -123,9 +123,11 @@ async function* skipDone(jobs: AsyncIterable<Job>, done: Pick<KeySet, 'has'>): A
 }
 
 /**
- * The run's tail, shared by `run` and `capacity`: targets → datasets validated → output folder
+ * The run's tail, shared by `run` and `capacity`: targets → dataset check started → output folder
  * ready and plan recorded → session → job source → phases → report → write → exit code.
- * Everything that can be wrong with the input is found before the first request is sent.
+ * Everything that can be wrong with the input is found before the first request is sent — except
+ * in the part of a big dataset the check has not read by `--prescan`; a bad row found there stops
+ * the run with exit 2 (design note 009).
  */
 export async function runPipeline<Extra extends object>(
   config: RunConfig,
@@ -192,7 +194,8 @@ async function runChecked<Extra extends object>(
     config.reference,
     targets.map((t) => t.name),
   );
-  const size = shape.size(checked?.rows, targets) as { requests?: number; planned: number };
+  const size = shape.size(checked?.rows, targets);
+  if (!size) throw new Error('the plan needs the row count, but the dataset check was not awaited');
   const requests = size.requests;
   // A shard's share of a `--requests` bound is not known ahead (it is whatever hashes to it): 0, unknown.
   const plannedFor = (result: CheckResult | undefined, sized: { planned: number }) =>

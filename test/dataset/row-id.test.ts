@@ -39,8 +39,8 @@ describe('RowIdRegistry', () => {
 
   it('numbers repeated content hashes instead of failing', () => {
     const ids = new RowIdRegistry();
-    expect(['h_x', 'h_x', 'h_y', 'h_x'].map((hash, line) => ids.assign(undefined, () => hash, line + 1))).toEqual(
-      ['h_x', 'h_x#2', 'h_y', 'h_x#3'],
-    );
+    expect(
+      ['h_x', 'h_x', 'h_y', 'h_x'].map((hash, line) => ids.assign(undefined, () => hash, line + 1)),
+    ).toEqual(['h_x', 'h_x#2', 'h_y', 'h_x#3']);
   });
 });

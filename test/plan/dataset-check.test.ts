@@ -80,7 +80,9 @@ describe('scanDatasets', () => {
 
   it('the same file given twice is a duplicate of every row', async () => {
     const a = await csv(2);
-    await expect(scanDatasets([a, a], fail)).rejects.toThrow(`duplicate row id "row-0" (first seen at ${a}:2)`);
+    await expect(scanDatasets([a, a], fail)).rejects.toThrow(
+      `duplicate row id "row-0" (first seen at ${a}:2)`,
+    );
   });
 });
 

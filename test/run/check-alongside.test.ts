@@ -16,7 +16,8 @@ async function csv(rows: number, tail = ''): Promise<string> {
   return file;
 }
 
-const readReport = async (dir: string) => JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
+const readReport = async (dir: string) =>
+  JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
 
 describe('a dataset checked alongside the run (--prescan 0s)', () => {
   it('a bad row the check finds after the start stops the run with exit 2, and everything is written', async () => {
@@ -35,9 +36,9 @@ describe('a dataset checked alongside the run (--prescan 0s)', () => {
     // Far fewer than the 5,000 jobs: the run stopped when the check reached the last line.
     const sent = report.targets[0]?.summary.requests ?? 0;
     expect(sent).toBeLessThan(5000);
-    expect((await readFile(join(out, 'results.jsonl'), 'utf8')).trim().split('\n').filter(Boolean)).toHaveLength(
-      sent,
-    );
+    expect(
+      (await readFile(join(out, 'results.jsonl'), 'utf8')).trim().split('\n').filter(Boolean),
+    ).toHaveLength(sent);
   });
 
   it('under --on-bad-row skip the bad rows found alongside are in the report, and the count is exact', async () => {
@@ -82,7 +83,11 @@ describe('a dataset checked alongside the run (--prescan 0s)', () => {
     let started = false;
     await expect(
       run(
-        { datasets: [file], mock: { ttftMs: 1 }, out: join(await mkdtemp(join(tmpdir(), 'stepbench-alongside-')), 'r') },
+        {
+          datasets: [file],
+          mock: { ttftMs: 1 },
+          out: join(await mkdtemp(join(tmpdir(), 'stepbench-alongside-')), 'r'),
+        },
         { onStart: () => (started = true) },
       ),
     ).rejects.toBeInstanceOf(DatasetError);
