@@ -100,6 +100,11 @@ export interface PageData {
 /** Fields that other parts of stepbench add to a report; read defensively, never required. */
 type ReportExtras = Report & { capacity?: CapacityAnswer; comparison?: unknown };
 
+/** The page's title (also its `<title>`, written before the data). */
+export function pageTitle(report: Report): string {
+  return `stepbench report · ${report.run.id}`;
+}
+
 /** The flip of each job key against the baseline, for the rows the comparison lists. */
 export function baselineFlips(report: Report): Map<string, Flip> {
   const flips = new Map<string, Flip>();
@@ -121,7 +126,7 @@ export function pageData(report: Report, rows: PageData['rows']): PageData {
       : undefined;
   const reference = typeof proposed === 'string' && names.includes(proposed) ? proposed : (names[0] ?? null);
   return {
-    title: `stepbench report · ${report.run.id}`,
+    title: pageTitle(report),
     generatedAt: report.generatedAt,
     run: {
       id: report.run.id,

@@ -6,8 +6,6 @@ export interface PageParts {
   title: string;
   /** The page data, already escaped for a script element (escape.ts `scriptJson`). */
   dataJson: string;
-  /** The table rows: gzip, then base64 (only A–Z, a–z, 0–9, +, / and =, safe in any element). */
-  rowsBase64: string;
   assets: PageAssets;
 }
 
@@ -32,8 +30,11 @@ export function contentSecurityPolicy(scripts: readonly string[]): string {
   ].join('; ');
 }
 
-/** The whole page. The two libraries run while the page is parsed; the page's modules after, in order. */
-export function pageHtml(parts: PageParts): string {
+/**
+ * The page up to the rows' base64 text, which is written next, as it is made (`write-html.ts`),
+ * and then `pageEnd`: the rows come before the page data because the data counts them.
+ */
+export function pageStart(parts: Pick<PageParts, 'title' | 'assets'>): string {
   const { assets } = parts;
   const csp = contentSecurityPolicy([assets.uplotJs, assets.diffJs, ...assets.pageScripts]);
   return `<!doctype html>
@@ -50,8 +51,14 @@ export function pageHtml(parts: PageParts): string {
 <body>
 <noscript>This report draws itself with JavaScript; report.json beside it has every figure.</noscript>
 <main id="app"></main>
+<script type="application/octet-stream" id="rows-data" data-encoding="gzip+base64">`;
+}
+
+/** The rest of the page after the rows: the page data, then the two libraries and the page's modules, which run once it is parsed. */
+export function pageEnd(parts: Pick<PageParts, 'dataJson' | 'assets'>): string {
+  const { assets } = parts;
+  return `</script>
 <script type="application/json" id="page-data">${parts.dataJson}</script>
-<script type="application/octet-stream" id="rows-data" data-encoding="gzip+base64">${parts.rowsBase64}</script>
 <script>${assets.uplotJs}</script>
 <script>${assets.diffJs}</script>
 ${assets.pageScripts.map((js) => `<script type="module">${js}</script>`).join('\n')}
