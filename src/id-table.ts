@@ -1,3 +1,5 @@
+import { avalanche32 } from './random.js';
+
 /**
  * Remembers row ids compactly, to catch duplicates in datasets of millions of rows (a
  * `Map<string, …>` costs some 100 bytes per id and was most of a million-row run's memory): 12
@@ -104,19 +106,9 @@ export function idHash(text: string): [number, number] {
     b = (b + a) | 0;
   }
   // Two Feistel rounds: a one-to-one mix of the 64 bits of state, so no hash bit is lost here.
-  const high = (a ^ avalanche(b)) >>> 0;
-  const low = (b ^ avalanche(high)) >>> 0;
+  const high = (a ^ avalanche32(b)) >>> 0;
+  const low = (b ^ avalanche32(high)) >>> 0;
   return [high, low];
-}
-
-function avalanche(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**

@@ -17,6 +17,17 @@ export function hashString(text: string, basis = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+/** murmur3's 32-bit finalizer: after it every output bit depends on every input bit (one-to-one). */
+export function avalanche32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** Mixes several numbers into one 32-bit seed so related streams (reply, reasoning, delays) differ. */
 export function mixSeed(...parts: number[]): number {
   let h = 0x9e3779b9;

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { hashString } from '../random.js';
+import { avalanche32, hashString } from '../random.js';
 import type { ProfileSpec } from '../schedule/profile.js';
 import type { Phase } from './phases.js';
 
@@ -73,19 +73,10 @@ export function inShard(jobKey: string, shard: Shard): boolean {
 }
 
 /**
- * murmur3's 32-bit finalizer: FNV-1a's low bits follow the low bits of the key's characters (its
- * lowest bit is their parity), so `% N` of the bare hash would split keys by their spelling, not
- * evenly. After this every output bit depends on every input bit.
+ * FNV-1a's low bits follow the low bits of the key's characters (its lowest bit is their parity),
+ * so `% N` of the bare hash would split keys by their spelling, not evenly: mixed first.
  */
-function spread(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+const spread = avalanche32;
 
 /** `2/4` for messages and reports (0-based, like the flag). */
 export function shardLabel(shard: Shard): string {
