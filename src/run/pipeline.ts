@@ -302,10 +302,16 @@ async function runChecked<Extra extends object>(
   } finally {
     await session.close();
   }
-  // Checked alongside and not finished when the run was: the report says what was counted.
-  if (!check.finished) {
-    await check.cancel();
-    if (!inputError) scan = check.soFar();
+  // Checked alongside: the whole count if the check ended (read here, not left to the callback
+  // above, which may not have run yet), else what it counted before it was stopped.
+  if (!checked && !inputError) {
+    if (check.finished) {
+      const result = await check.done.catch(() => undefined);
+      if (result) scan = result;
+    } else {
+      await check.cancel();
+      scan = check.soFar();
+    }
   }
   const report = {
     ...buildRunReport({
