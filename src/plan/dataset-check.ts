@@ -9,8 +9,8 @@ import { type DatasetOptions, type DatasetScan, scanDatasets } from './rows.js';
 import { inShard, type Shard } from './shard.js';
 
 /**
- * Datasets smaller than this are checked in the run's own thread (a worker costs some 40 ms and
- * 10 MB to start); larger ones in a worker thread, so that checking a million rows takes no time
+ * Datasets smaller than this are checked in the run's own thread (a worker costs its own
+ * isolate, some 10 MB, to start); larger ones in a worker thread, so that checking a million rows takes no time
  * from the thread that sends requests and stamps their timings. About 50,000 short rows.
  */
 export const WORKER_CHECK_BYTES = 4 * 1024 * 1024;
@@ -44,8 +44,8 @@ export type CheckWorkerMessage =
   | { kind: 'failed'; error: { type: 'internal'; message: string; stack?: string } };
 
 /**
- * The worker thread's nice value (Linux): under contention it gets about a tenth of the CPU a
- * normal thread would, so the run's throughput hardly notices it; on an idle core it runs at full
+ * The worker thread's nice value (Linux, the lowest priority): it loses every contended time
+ * slice to the run's thread and to a server on the same machine; on an idle CPU it runs at full
  * speed. The planner validates every row it sends itself, so a check that falls behind delays
  * only the count and the early warning, never lets a bad row through.
  */
@@ -54,9 +54,10 @@ export const CHECK_THREAD_NICE = 19;
 /**
  * While the run's thread is busy (event-loop utilisation above BUSY_UTILISATION over the last
  * PACE_SAMPLE_MS), the worker works this share of the time and sleeps the rest. Nice alone is not
- * enough: on this machine's two hardware threads a checker at full speed cost a 3,300 req/s run
- * 16 % of its throughput even at nice 19, because the threads share one core's resources. Against
- * a remote API the run's thread is mostly idle and the check runs at full speed.
+ * enough: on this 2-vCPU machine, busy with the run and a local server, a checker at full speed
+ * cost a 3,300 req/s run 16 % of its throughput even at nice 19 (docs/performance.md, suite
+ * `big-dataset`). Against a remote API the run's thread is mostly idle and the check runs at full
+ * speed.
  */
 export const BUSY_CHECK_DUTY = 0.1;
 export const BUSY_UTILISATION = 0.5;

@@ -271,8 +271,8 @@ async function runChecked<Extra extends object>(
     session.abortRun(inputError ? `bad input: ${inputError.message}` : 'the dataset check failed');
   };
   if (!checked) {
+    // The report takes the result after the run (below); this sizes the progress and gates now.
     check.done.then((result) => {
-      scan = result;
       planned = plannedFor(result, shape.size(result.rows, targets) ?? { planned: 0 });
       totalJobs = Math.max(0, planned - (session.resumed?.kept ?? 0));
       checks.planKnown(planned);
